@@ -1,0 +1,1 @@
+"""Analysis: what changed and why. Pack-independent; works on metric series."""

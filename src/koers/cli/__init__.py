@@ -1,0 +1,1 @@
+"""The ``koers`` command line."""

@@ -1,0 +1,225 @@
+"""Reading and validating ``koers.toml``.
+
+Every command starts here: the project file says which municipalities take part, which
+engine holds the warehouse, which packs are on and where each source's data comes from.
+Secrets never live in the file; it names the environment variable that holds them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from koers.errors import ConfigError
+
+PROJECT_FILE = "koers.toml"
+GEMEENTE_CODE = re.compile(r"^GM\d{4}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GemeenteConfig(_Strict):
+    code: str
+    naam: Annotated[str, Field(min_length=1)]
+
+    @field_validator("code")
+    @classmethod
+    def _cbs_code(cls, value: str) -> str:
+        if not GEMEENTE_CODE.match(value):
+            raise ValueError(f"'{value}' is geen CBS-gemeentecode (verwacht GM en vier cijfers)")
+        return value
+
+
+class EngineConfig(_Strict):
+    """Where the warehouse lives. DuckDB: a file in the project; PostgreSQL: a server URL."""
+
+    type: Literal["duckdb", "postgres"] = "duckdb"
+    path: str = "warehouse/koers.duckdb"
+    url: str | None = None
+    password_env: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _no_password_in_url(cls, value: str | None) -> str | None:
+        if value and re.match(r"^[a-z]+://[^/@:]+:[^/@]+@", value):
+            raise ValueError(
+                "een wachtwoord hoort niet in koers.toml; zet het in een omgevingsvariabele "
+                "en noem die onder password_env"
+            )
+        return value
+
+    def password(self) -> str | None:
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(
+                f"{PROJECT_FILE}: engine.password_env noemt omgevingsvariabele "
+                f"{self.password_env}, maar die is niet gezet"
+            )
+        return value
+
+
+class CsvDialect(_Strict):
+    """How a CSV export is written; defaults follow Dutch Excel."""
+
+    delimiter: str = ";"
+    quote: str = '"'
+    encoding: Literal["utf-8", "utf-8-sig", "latin-1", "windows-1252", "utf-16"] = "utf-8"
+    header: bool = True
+
+
+class SourceConfig(_Strict):
+    """One place data comes from, read under a contract that a pack declares."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    contract: str
+    type: Literal["files"] = "files"
+    gemeente: str | None = None
+    path: str
+    pattern: str = "*.csv"
+    csv: CsvDialect = CsvDialect()
+
+
+class PacksConfig(_Strict):
+    enabled: list[str] = ["meldingen"]
+
+
+class ProjectInfo(_Strict):
+    name: Annotated[str, Field(min_length=1)]
+
+
+class WebConfig(_Strict):
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+
+
+class _ProjectFile(_Strict):
+    project: ProjectInfo
+    gemeenten: Annotated[list[GemeenteConfig], Field(min_length=1)]
+    engine: EngineConfig = EngineConfig()
+    packs: PacksConfig = PacksConfig()
+    sources: list[SourceConfig] = []
+    web: WebConfig = WebConfig()
+
+
+class Project(BaseModel):
+    """A loaded project: the validated file plus the folder it lives in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dir: Path
+    name: str
+    gemeenten: tuple[GemeenteConfig, ...]
+    engine: EngineConfig
+    packs: tuple[str, ...]
+    sources: tuple[SourceConfig, ...]
+    web: WebConfig
+
+    @property
+    def file(self) -> Path:
+        return self.dir / PROJECT_FILE
+
+    def gemeente_naam(self, code: str) -> str:
+        return next((g.naam for g in self.gemeenten if g.code == code), code)
+
+    def resolve(self, relative: str) -> Path:
+        """Paths in ``koers.toml`` are relative to the project folder."""
+        path = Path(relative)
+        return path if path.is_absolute() else self.dir / path
+
+
+def find_project_dir(explicit: Path | None = None) -> Path:
+    """The folder given with ``--project``, else the current one; it must hold koers.toml."""
+    folder = (explicit or Path.cwd()).resolve()
+    if not (folder / PROJECT_FILE).is_file():
+        raise ConfigError(
+            f"{folder / PROJECT_FILE}: bestand niet gevonden; start in een projectmap, "
+            "geef --project MAP mee, of maak er een met 'koers init MAP'"
+        )
+    return folder
+
+
+def load_project(folder: Path) -> Project:
+    path = folder / PROJECT_FILE
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: bestand niet gevonden") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: geen geldige UTF-8-tekst") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: geen geldige TOML ({exc})") from None
+    try:
+        parsed = _ProjectFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc)}") from None
+    _check_consistency(path, parsed)
+    return Project(
+        dir=folder,
+        name=parsed.project.name,
+        gemeenten=tuple(parsed.gemeenten),
+        engine=parsed.engine,
+        packs=tuple(parsed.packs.enabled),
+        sources=tuple(parsed.sources),
+        web=parsed.web,
+    )
+
+
+def _check_consistency(path: Path, parsed: _ProjectFile) -> None:
+    codes = [g.code for g in parsed.gemeenten]
+    if len(set(codes)) != len(codes):
+        raise ConfigError(f"{path}: sleutel 'gemeenten': een gemeentecode staat er dubbel in")
+    names = [s.name for s in parsed.sources]
+    for index, source in enumerate(parsed.sources):
+        if names.count(source.name) > 1:
+            raise ConfigError(f"{path}: sleutel 'sources[{index}].name': '{source.name}' is dubbel")
+        if source.gemeente is not None and source.gemeente not in codes:
+            raise ConfigError(
+                f"{path}: sleutel 'sources[{index}].gemeente': '{source.gemeente}' staat niet "
+                "onder [[gemeenten]]"
+            )
+    if parsed.engine.type == "postgres" and not parsed.engine.url:
+        raise ConfigError(f"{path}: sleutel 'engine.url': verplicht als engine.type = \"postgres\"")
+
+
+_MESSAGES = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "onbekende sleutel",
+    "string_type": "moet tekst zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "bool_type": "moet true of false zijn",
+    "list_type": "moet een lijst zijn",
+    "too_short": "mag niet leeg zijn",
+    "string_too_short": "mag niet leeg zijn",
+    "greater_than_equal": "is te klein",
+    "less_than_equal": "is te groot",
+    "string_pattern_mismatch": "alleen kleine letters, cijfers en _ (begin met een letter)",
+    "model_type": "moet een tabel zijn",
+    "dict_type": "moet een tabel zijn",
+}
+
+
+def _describe(error: ValidationError) -> str:
+    """Turn pydantic's first complaint into 'sleutel X: wat er mis is' in Dutch."""
+    first = error.errors()[0]
+    key = ".".join(
+        f"[{part}]" if isinstance(part, int) else str(part) for part in first["loc"]
+    ).replace(".[", "[")
+    kind = first["type"]
+    if kind == "literal_error":
+        allowed = first.get("ctx", {}).get("expected", "")
+        what = f"onbekende waarde {first.get('input')!r} (toegestaan: {allowed})"
+    elif kind == "value_error":
+        what = str(first.get("ctx", {}).get("error", first["msg"]))
+    else:
+        what = _MESSAGES.get(kind, first["msg"])
+    return f"sleutel '{key}': {what}" if key else what

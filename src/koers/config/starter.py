@@ -1,0 +1,94 @@
+"""The commented starter project that ``koers init`` writes, and the demo's project file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+STARTER = """\
+# koers.toml: het projectbestand van een samenwerking van gemeenten.
+# Elk koers-commando zoekt dit bestand in de huidige map (of in de map na --project).
+# Geheimen (wachtwoorden, sleutels) staan hier nooit: noem de omgevingsvariabele die ze bevat.
+
+[project]
+name = "{name}"
+
+# De deelnemende gemeenten, met hun CBS-code (GM + vier cijfers).
+[[gemeenten]]
+code = "GM0226"
+naam = "Duiven"
+
+# [[gemeenten]]
+# code = "GM0293"
+# naam = "Westervoort"
+
+# Waar het warehouse staat. Standaard een DuckDB-bestand in deze map:
+[engine]
+type = "duckdb"
+path = "warehouse/koers.duckdb"
+# Een gedeelde PostgreSQL-server gebruiken? Dan zo (wachtwoord uit de omgeving):
+# type = "postgres"
+# url = "postgresql://koers@db.example.nl:5432/koers"
+# password_env = "KOERS_DB_WACHTWOORD"
+
+# Welke domeinpacks aan staan.
+[packs]
+enabled = ["meldingen"]
+
+# De bronnen. Elke bron leest bestanden uit een map volgens een contract uit een pack.
+# Nieuwe bestanden in de map worden bij de volgende 'koers run' geladen.
+[[sources]]
+name = "meldingen_duiven"
+contract = "meldingen"
+gemeente = "GM0226"
+type = "files"
+path = "bronnen/meldingen/GM0226"
+pattern = "*.csv"
+# Afwijkend CSV-dialect? Standaard: puntkomma, aanhalingstekens ", UTF-8.
+# csv = {{ delimiter = ";", encoding = "windows-1252" }}
+
+[web]
+host = "127.0.0.1"
+port = 8000
+"""
+
+
+def starter_project(name: str) -> str:
+    return STARTER.format(name=name.replace('"', "'"))
+
+
+def demo_project(
+    gemeenten: Sequence[tuple[str, str]], packs: Sequence[str], port: int = 8000
+) -> str:
+    """The demo's koers.toml: every demo gemeente with a drop folder per pack."""
+    lines = [
+        "# Demoproject van Koers: fictieve gegevens voor echte gemeenten, gemaakt door 'koers demo'.",
+        "",
+        "[project]",
+        'name = "Demo Liemers (Duiven, Westervoort, Zevenaar)"',
+        "",
+    ]
+    for code, naam in gemeenten:
+        lines += ["[[gemeenten]]", f'code = "{code}"', f'naam = "{naam}"', ""]
+    lines += [
+        "[engine]",
+        'type = "duckdb"',
+        'path = "warehouse/koers.duckdb"',
+        "",
+        "[packs]",
+        "enabled = [" + ", ".join(f'"{p}"' for p in packs) + "]",
+        "",
+    ]
+    for pack in packs:
+        for code, naam in gemeenten:
+            lines += [
+                "[[sources]]",
+                f'name = "{pack}_{naam.lower()}"',
+                f'contract = "{pack}"',
+                f'gemeente = "{code}"',
+                'type = "files"',
+                f'path = "bronnen/{pack}/{code}"',
+                'pattern = "*.csv"',
+                "",
+            ]
+    lines += ["[web]", 'host = "127.0.0.1"', f"port = {port}", ""]
+    return "\n".join(lines)

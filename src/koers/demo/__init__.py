@@ -1,0 +1,1 @@
+"""Demo data: realistic, seeded exports of fictitious cases for the demo municipalities."""

@@ -1,0 +1,134 @@
+"""The engine-neutral warehouse interface and the facts that differ per engine."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+#: The layers of the data flow, in order; each is a schema in the warehouse.
+LAYERS = ("landing", "staging", "core", "marts")
+#: Koers' own bookkeeping (run log, build state) lives beside the layers.
+META_SCHEMA = "koers_meta"
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def qualified(name: str) -> tuple[str, str]:
+    """Split ``schema.table`` and refuse anything that is not a plain identifier."""
+    schema, _, table = name.partition(".")
+    if not table or not _IDENTIFIER.match(schema) or not _IDENTIFIER.match(table):
+        raise ValueError(f"geen geldige tabelnaam: {name!r}")
+    return schema, table
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What differs between engines, as data."""
+
+    name: str
+    dialect: str
+    #: Human name in messages.
+    title: str
+    #: Whether ingestion can process inside the warehouse connection itself.
+    processes_in_place: bool
+    #: Whether DDL takes part in transactions (both current engines: yes).
+    transactional_ddl: bool = True
+
+
+@dataclass(frozen=True)
+class Result:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def scalar(self) -> Any:
+        return self.rows[0][0] if self.rows else None
+
+
+class Processor(ABC):
+    """An in-process DuckDB used to parse and check files before they reach the warehouse."""
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None: ...
+
+    @abstractmethod
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> Result: ...
+
+    @abstractmethod
+    def batches(self, sql: str, size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]: ...
+
+
+class Warehouse(ABC):
+    """A connection to the warehouse; all SQL given to it is in the home dialect."""
+
+    capabilities: Capabilities
+
+    @abstractmethod
+    def query(self, sql: str) -> Result: ...
+
+    @abstractmethod
+    def execute(self, sql: str) -> None: ...
+
+    @abstractmethod
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> int: ...
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[None]: ...
+
+    @abstractmethod
+    def table_exists(self, table: str) -> bool: ...
+
+    @abstractmethod
+    def table_columns(self, table: str) -> list[str]: ...
+
+    @abstractmethod
+    @contextmanager
+    def processor(self) -> Iterator[Processor]: ...
+
+    @abstractmethod
+    def append_from_processor(
+        self, processor: Processor, select_sql: str, table: str, columns: Sequence[str]
+    ) -> int:
+        """Copy the rows of ``select_sql`` (run on ``processor``) into ``table``."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # Shared behaviour, written once on top of the primitives above.
+
+    def ensure_layers(self) -> None:
+        for schema in (*LAYERS, META_SCHEMA):
+            self.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+
+    def create_table(self, table: str, columns: dict[str, str]) -> None:
+        """Create ``table`` with home-dialect column types unless it exists."""
+        schema, name = qualified(table)
+        body = ", ".join(f"{column} {kind}" for column, kind in columns.items())
+        self.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{name} ({body})")
+
+    def replace_table(self, table: str, select_sql: str) -> int:
+        """Materialise ``select_sql`` as ``table`` atomically; returns its row count."""
+        schema, name = qualified(table)
+        with self.transaction():
+            self.execute(f"DROP TABLE IF EXISTS {schema}.{name}")
+            self.execute(f"CREATE TABLE {schema}.{name} AS {select_sql}")
+        return self.count_rows(table)
+
+    def count_rows(self, table: str) -> int:
+        schema, name = qualified(table)
+        return int(self.query(f"SELECT count(*) FROM {schema}.{name}").scalar())
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

@@ -1,0 +1,155 @@
+"""DuckDB: the embedded default, one file inside the project folder."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from koers.engine.base import Capabilities, Processor, Result, Warehouse, qualified
+from koers.engine.dialect import transpile
+from koers.errors import EngineError
+
+CAPABILITIES = Capabilities(
+    name="duckdb", dialect="duckdb", title="DuckDB", processes_in_place=True
+)
+
+
+class DuckDBProcessor(Processor):
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        self.con.execute(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> Result:
+        cursor = self.con.execute(sql, params)
+        columns = [d[0] for d in cursor.description or []]
+        return Result(columns, cursor.fetchall())
+
+    def batches(self, sql: str, size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        cursor = self.con.execute(sql)
+        while rows := cursor.fetchmany(size):
+            yield rows
+
+
+class DuckDBWarehouse(Warehouse):
+    capabilities = CAPABILITIES
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        if path is not None and not read_only:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise EngineError(f"{path}: map voor het warehouse niet te maken ({exc})") from None
+        if path is not None and read_only and not path.exists():
+            raise EngineError(f"{path}: warehouse bestaat nog niet; draai eerst 'koers run'")
+        try:
+            self._con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only)
+        except duckdb.Error as exc:
+            raise EngineError(f"{path}: DuckDB-bestand niet te openen ({_first_line(exc)})") from None
+        self._lock = threading.RLock()
+        self._in_transaction = False
+        self.path = path
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        # Outside a transaction every call gets its own cursor so web threads do not collide.
+        return self._con if self._in_transaction else self._con.cursor()
+
+    def query(self, sql: str) -> Result:
+        statements = transpile(sql, self.capabilities.dialect)
+        cursor = self._cursor()
+        try:
+            for statement in statements[:-1]:
+                cursor.execute(statement)
+            cursor.execute(statements[-1])
+            columns = [d[0] for d in cursor.description or []]
+            return Result(columns, cursor.fetchall())
+        except duckdb.Error as exc:
+            raise EngineError(f"DuckDB: {_first_line(exc)}") from exc
+
+    def execute(self, sql: str) -> None:
+        cursor = self._cursor()
+        try:
+            for statement in transpile(sql, self.capabilities.dialect):
+                cursor.execute(statement)
+        except duckdb.Error as exc:
+            raise EngineError(f"DuckDB: {_first_line(exc)}") from exc
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        if not rows:
+            return 0
+        schema, name = qualified(table)
+        marks = ", ".join("?" for _ in columns)
+        self._cursor().executemany(
+            f"INSERT INTO {schema}.{name} ({', '.join(columns)}) VALUES ({marks})",
+            [list(row) for row in rows],
+        )
+        return len(rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._in_transaction:  # nested: the outer transaction decides
+            yield
+            return
+        with self._lock:
+            self._con.execute("BEGIN TRANSACTION")
+            self._in_transaction = True
+            try:
+                yield
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            else:
+                self._con.execute("COMMIT")
+            finally:
+                self._in_transaction = False
+
+    def table_exists(self, table: str) -> bool:
+        schema, name = qualified(table)
+        found = self._cursor().execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+            "AND table_name = ?",
+            [schema, name],
+        ).fetchone()
+        return bool(found and found[0])
+
+    def table_columns(self, table: str) -> list[str]:
+        schema, name = qualified(table)
+        rows = self._cursor().execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
+            "AND table_name = ? ORDER BY ordinal_position",
+            [schema, name],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    @contextmanager
+    def processor(self) -> Iterator[Processor]:
+        # DuckDB processes files in the warehouse connection itself: no copy between engines.
+        yield DuckDBProcessor(self._con)
+
+    def append_from_processor(
+        self, processor: Processor, select_sql: str, table: str, columns: Sequence[str]
+    ) -> int:
+        schema, name = qualified(table)
+        cursor = self._con.execute(
+            f"INSERT INTO {schema}.{name} ({', '.join(columns)}) {select_sql}"
+        )
+        inserted = cursor.fetchone()
+        return int(inserted[0]) if inserted else 0
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def new_processor() -> DuckDBProcessor:
+    """A private in-memory DuckDB, for engines that cannot process files in place."""
+    return DuckDBProcessor(duckdb.connect(":memory:"))
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

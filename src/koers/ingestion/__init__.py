@@ -1,0 +1,1 @@
+"""Ingestion: files from sources, checked against their contract, into landing and staging."""

@@ -1,0 +1,1 @@
+"""Metrics: indicators declared as data in packs, answered by one query layer."""

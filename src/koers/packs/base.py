@@ -1,0 +1,129 @@
+"""What a pack is, and the registry that collects enabled packs without duplicate names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, TypeVar
+
+from koers.errors import ConfigError, PackError
+from koers.ingestion.contracts import Contract, load_contract
+from koers.metrics.definitions import GEMEENTE, Dimension, Metric, load_metrics_file
+from koers.web.dashboards import Dashboard, load_dashboards_file
+
+T = TypeVar("T")
+
+#: A pack's demo generator writes exports into a folder and returns its ground truth.
+DemoWriter = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A domain pack, read from one folder laid out the same way in every pack::
+
+        contracts/*.toml     source contracts
+        seeds/*.csv          reference tables, loaded as core.<name>
+        models/<layer>/*.sql SQL models (one SELECT each), built as <layer>.<name>
+        metrics.toml         dimensions and metrics
+        dashboards.toml      dashboards
+    """
+
+    name: str
+    title: str
+    folder: Path
+    demo: DemoWriter | None = None
+
+    @property
+    def contracts(self) -> list[Contract]:
+        return [load_contract(p) for p in sorted((self.folder / "contracts").glob("*.toml"))]
+
+    @property
+    def seed_files(self) -> list[Path]:
+        return sorted((self.folder / "seeds").glob("*.csv"))
+
+    @property
+    def model_files(self) -> list[Path]:
+        return sorted((self.folder / "models").glob("*/*.sql"))
+
+    def metrics_and_dimensions(self) -> tuple[list[Dimension], list[Metric]]:
+        path = self.folder / "metrics.toml"
+        return load_metrics_file(path) if path.exists() else ([], [])
+
+    @property
+    def dashboards(self) -> list[Dashboard]:
+        path = self.folder / "dashboards.toml"
+        return load_dashboards_file(path) if path.exists() else []
+
+
+class UniqueRegistry(dict[str, T]):
+    """A dict that refuses a second entry under the same name, saying where both came from."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.origin: dict[str, str] = {}
+
+    def add(self, key: str, value: T, origin: str) -> None:
+        if key in self:
+            raise PackError(
+                f"{self.kind} '{key}' staat zowel in {self.origin[key]} als in {origin}"
+            )
+        self[key] = value
+        self.origin[key] = origin
+
+
+@dataclass
+class PackSet:
+    """The enabled packs and everything they declare, checked for clashes once."""
+
+    packs: list[Pack]
+    contracts: UniqueRegistry[Contract] = field(default_factory=lambda: UniqueRegistry("contract"))
+    metrics: UniqueRegistry[Metric] = field(default_factory=lambda: UniqueRegistry("metriek"))
+    dimensions: UniqueRegistry[Dimension] = field(
+        default_factory=lambda: UniqueRegistry("dimensie")
+    )
+    dashboards: UniqueRegistry[Dashboard] = field(
+        default_factory=lambda: UniqueRegistry("dashboard")
+    )
+
+    def __post_init__(self) -> None:
+        self.dimensions.add(GEMEENTE.id, GEMEENTE, "koers")
+        for pack in self.packs:
+            for contract in pack.contracts:
+                self.contracts.add(contract.name, contract, f"pack {pack.name}")
+            dimensions, metrics = pack.metrics_and_dimensions()
+            for dimension in dimensions:
+                if self.dimensions.get(dimension.id) != dimension:
+                    self.dimensions.add(dimension.id, dimension, f"pack {pack.name}")
+            for metric in metrics:
+                self.metrics.add(metric.id, metric, f"pack {pack.name}")
+            for dashboard in pack.dashboards:
+                self.dashboards.add(dashboard.id, dashboard, f"pack {pack.name}")
+
+    def pack_of_dashboard(self, dashboard_id: str) -> str:
+        return self.dashboards.origin[dashboard_id].removeprefix("pack ")
+
+
+def available_packs() -> dict[str, Pack]:
+    found: dict[str, Pack] = {}
+    for entry in entry_points(group="koers.packs"):
+        pack = entry.load()
+        if not isinstance(pack, Pack):
+            raise PackError(f"entry point {entry.value} levert geen Pack")
+        found[entry.name] = pack
+    return found
+
+
+def load_packs(names: Iterable[str]) -> PackSet:
+    available = available_packs()
+    chosen = []
+    for name in names:
+        if name not in available:
+            known = ", ".join(sorted(available)) or "geen"
+            raise ConfigError(
+                f"koers.toml: sleutel 'packs.enabled': onbekende pack '{name}' (beschikbaar: {known})"
+            )
+        chosen.append(available[name])
+    return PackSet(chosen)

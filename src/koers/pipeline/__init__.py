@@ -1,0 +1,1 @@
+"""The pipeline behind ``koers run``: load sources, build models, compute metrics, log it all."""

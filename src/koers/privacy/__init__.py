@@ -1,0 +1,5 @@
+"""Privacy and access: who asks, which municipalities they serve, what level they may see."""
+
+from koers.privacy.access import PUBLIC, PrivacyLevel, Principal
+
+__all__ = ["PUBLIC", "Principal", "PrivacyLevel"]

@@ -1,0 +1,1 @@
+"""Reports and exports: what leaves Koers as a file."""

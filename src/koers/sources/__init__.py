@@ -1,0 +1,1 @@
+"""Sources: where data comes from. Each connector lists what is new; ingestion loads it."""

@@ -1,0 +1,108 @@
+"""The JSON API. Routes and response shapes here are kept stable for later work and users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from koers import __version__
+from koers.metrics.definitions import Metric
+from koers.reports.csv_export import dutch_csv
+from koers.web.deps import CurrentUser, Queries
+from koers.web.params import request_from_params
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+def _describe(metric: Metric, queries: Queries) -> dict[str, Any]:
+    return {
+        "id": metric.id,
+        "title": metric.title,
+        "description": metric.description,
+        "unit": metric.unit,
+        "kind": metric.kind.value,
+        "dimensions": [
+            {"id": d, "title": queries.dimension(d).title} for d in metric.dimensions
+        ],
+        "privacy": metric.privacy.value,
+        "owner": metric.owner,
+    }
+
+
+@router.get("/health", summary="Is de dienst in de lucht?")
+def health(request: Request, queries: Queries) -> dict[str, Any]:
+    return {
+        "status": "ok",
+        "version": __version__,
+        "engine": queries.warehouse.capabilities.name,
+        "gemeenten": list(queries.all_gemeenten),
+    }
+
+
+@router.get("/metrics", summary="Alle metrieken die u mag zien")
+def list_metrics(user: CurrentUser, queries: Queries) -> list[dict[str, Any]]:
+    return [_describe(m, queries) for m in queries.metrics(user)]
+
+
+@router.get("/metrics/{metric_id}", summary="Eén metriek")
+def get_metric(metric_id: str, user: CurrentUser, queries: Queries) -> dict[str, Any]:
+    return _describe(queries.metric(user, metric_id), queries)
+
+
+@router.get(
+    "/metrics/{metric_id}/data",
+    summary="Waarden van een metriek",
+    description=(
+        "Parameters: gemeente (CBS-code, komma-gescheiden), from en to (JJJJ-MM-DD), "
+        "by (tijdseenheid day/week/month/quarter/year en/of dimensies, komma-gescheiden), "
+        "en per dimensie een filter, bijvoorbeeld category=Afval."
+    ),
+)
+def metric_data(
+    metric_id: str,
+    request: Request,
+    user: CurrentUser,
+    queries: Queries,
+    gemeente: str | None = None,
+    by: str = "month",
+) -> dict[str, Any]:
+    data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
+    return {
+        "metric": _describe(data.metric, queries),
+        "grain": data.request.grain.value if data.request.grain else None,
+        "dimensions": list(data.request.dimensions),
+        "columns": data.columns,
+        "rows": data.rows,
+    }
+
+
+@router.get("/metrics/{metric_id}/export.csv", summary="Waarden als CSV voor Excel")
+def metric_export(
+    metric_id: str, request: Request, user: CurrentUser, queries: Queries
+) -> Response:
+    data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
+    titles = {"period": "Periode", "value": data.metric.title}
+    for dim in data.request.dimensions:
+        titles[dim] = queries.dimension(dim).title
+        titles[f"{dim}_label"] = f"{queries.dimension(dim).title} (naam)"
+    body = dutch_csv(
+        [titles.get(c, c) for c in data.columns],
+        [[row[c] for c in data.columns] for row in _with_dates(data.rows)],
+    )
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{metric_id}.csv"'},
+    )
+
+
+def _with_dates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from datetime import date
+
+    return [
+        {k: date.fromisoformat(v) if k == "period" and isinstance(v, str) else v
+         for k, v in row.items()}
+        for row in rows
+    ]

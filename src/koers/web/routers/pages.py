@@ -1,0 +1,159 @@
+"""Server-rendered Dutch pages: the home page and the dashboards declared by packs.
+
+Every number on a page comes from the query layer; the table under each chart holds the
+same numbers, for readers without JavaScript or with a screen reader.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from koers.analysis.comparison import year_on_year
+from koers.errors import QueryError
+from koers.metrics.query import Grain, MetricRequest
+from koers.web.charts import line_chart, locale_options, vega_bundle
+from koers.web.dashboards import Dashboard
+from koers.web.deps import CurrentUser, Queries
+from koers.web.params import parse_date
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, user: CurrentUser, queries: Queries) -> Response:
+    dashboards = []
+    for dashboard in queries.packs.dashboards.values():
+        visible = [p for p in dashboard.panels if p.metric in {m.id for m in queries.metrics(user)}]
+        if not visible:
+            continue
+        headline = queries.metric(user, visible[0].metric)
+        values = queries.latest_values(user, headline.id)
+        comparisons = year_on_year(values, complete_before=date.today())
+        dashboards.append({"dashboard": dashboard, "headline": headline, "comparisons": comparisons})
+    return _render(request, "home.html", {"dashboards": dashboards})
+
+
+@router.get("/dashboards/{dashboard_id}", response_class=HTMLResponse)
+def dashboard_page(
+    dashboard_id: str, request: Request, user: CurrentUser, queries: Queries
+) -> Response:
+    dashboard = queries.packs.dashboards.get(dashboard_id)
+    if dashboard is None:
+        return _render(request, "error.html", {"message": "Dit dashboard bestaat niet."}, 404)
+    params = request.query_params
+    gemeente = params.get("gemeente", "")
+    if gemeente and gemeente not in queries.all_gemeenten:
+        raise QueryError(f"onbekende gemeente '{gemeente}'")
+    first_metric = dashboard.panels[0].metric
+    _, last = queries.data_range(user, first_metric)
+    last = last or date.today()
+    date_to = parse_date(params.get("tot"), "tot") or last
+    date_from = parse_date(params.get("van"), "van") or _months_back(date_to, dashboard.default_months)
+    filters = {f: params.get(f, "") for f in dashboard.filters}
+    filter_options = {
+        f: queries.dimension_values(user, first_metric, f) for f in dashboard.filters
+    }
+    panels = [
+        _panel(queries, user, dashboard, index, gemeente, date_from, date_to, filters)
+        for index, _ in enumerate(dashboard.panels)
+    ]
+    context = {
+        "dashboard": dashboard,
+        "panels": panels,
+        "gemeente": gemeente,
+        "gemeenten": queries.project.gemeenten,
+        "van": date_from.isoformat(),
+        "tot": date_to.isoformat(),
+        "filters": filters,
+        "filter_options": filter_options,
+        "filter_titles": {f: queries.dimension(f).title for f in dashboard.filters},
+        "embed_options": json.dumps(locale_options()),
+    }
+    return _render(request, "dashboard.html", context)
+
+
+def _panel(
+    queries: Queries,
+    user: CurrentUser,
+    dashboard: Dashboard,
+    index: int,
+    gemeente: str,
+    date_from: date,
+    date_to: date,
+    filters: dict[str, str],
+) -> dict[str, Any]:
+    panel = dashboard.panels[index]
+    metric = queries.metric(user, panel.metric)
+    series = panel.series if panel.series in metric.dimensions else None
+    request = MetricRequest(
+        metric_id=metric.id,
+        gemeenten=(gemeente,) if gemeente else (),
+        date_from=date_from,
+        date_to=date_to,
+        grain=Grain(panel.grain),
+        dimensions=(series,) if series else (),
+        filters={k: (v,) for k, v in filters.items() if v and k in metric.dimensions},
+    )
+    data = queries.data(user, request)
+    label_of = _series_labels(queries, series)
+    rows = [
+        {**row, "reeks": label_of(row) if series else metric.title}
+        for row in data.rows
+    ]
+    spec = line_chart(metric, rows, "reeks" if series else None, panel.title or metric.title)
+    series_names = sorted({r["reeks"] for r in rows})
+    periods = sorted({r["period"] for r in rows})
+    table = {p: {s: None for s in series_names} for p in periods}
+    for row in rows:
+        table[row["period"]][row["reeks"]] = row["value"]
+    query = {"from": date_from.isoformat(), "to": date_to.isoformat(),
+             "by": ",".join([panel.grain, *request.dimensions])}
+    if gemeente:
+        query["gemeente"] = gemeente
+    query.update({k: v[0] for k, v in request.filters.items()})
+    return {
+        "id": f"panel-{index}",
+        "metric": metric,
+        "title": panel.title or metric.title,
+        "grain": panel.grain,
+        "spec": json.dumps(spec),
+        "series": series_names,
+        "table": table,
+        "export_url": f"/api/metrics/{metric.id}/export.csv?{urlencode(query)}",
+        "api_url": f"/api/metrics/{metric.id}/data?{urlencode(query)}",
+    }
+
+
+def _series_labels(queries: Queries, series: str | None) -> Any:
+    if series == "gemeente":
+        return lambda row: queries.project.gemeente_naam(row["gemeente"])
+    if series:
+        return lambda row: row.get(f"{series}_label") or row[series]
+    return lambda row: ""
+
+
+def _months_back(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    return date(month_index // 12, month_index % 12 + 1, 1) + timedelta(days=0)
+
+
+@router.get("/static/vega.js")
+def vega_js() -> Response:
+    return Response(
+        vega_bundle(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, template, {"project": request.app.state.project, **context}, status_code=status
+    )
