@@ -37,17 +37,15 @@ def load_weather() -> dict[date, DailyWeather]:
 
     Callers must not mutate the returned dict: it is shared between calls.
     """
-    source = resources.files("koers.demo").joinpath(WEATHER_RESOURCE)
-    with source.open("r", encoding="utf-8", newline="") as handle:
-        lines = (line for line in handle if not line.startswith("#"))
-        reader = csv.DictReader(lines)
-        return {
-            date.fromisoformat(row["datum"]): DailyWeather(
-                windstoot_max_ms=_number(row["windstoot_max_ms"]),
-                wind_uurgemiddelde_max_ms=_number(row["wind_uurgemiddelde_max_ms"]),
-                neerslag_mm=_number(row["neerslag_mm"]),
-                temperatuur_min_c=_number(row["temperatuur_min_c"]),
-                temperatuur_max_c=_number(row["temperatuur_max_c"]),
-            )
-            for row in reader
-        }
+    text = resources.files("koers.demo").joinpath(WEATHER_RESOURCE).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return {
+        date.fromisoformat(row["datum"]): DailyWeather(
+            windstoot_max_ms=_number(row["windstoot_max_ms"]),
+            wind_uurgemiddelde_max_ms=_number(row["wind_uurgemiddelde_max_ms"]),
+            neerslag_mm=_number(row["neerslag_mm"]),
+            temperatuur_min_c=_number(row["temperatuur_min_c"]),
+            temperatuur_max_c=_number(row["temperatuur_max_c"]),
+        )
+        for row in csv.DictReader(lines)
+    }

@@ -24,16 +24,16 @@ import numpy.typing as npt
 from koers.demo.geography import DEMO_GEMEENTEN, Gemeente
 from koers.demo.weather import load_weather
 
-HEADER = tuple(
-    "Meldingnummer;Datum melding;Datum afgehandeld;Hoofdcategorie;Subcategorie;Wijkcode;Wijk;"
-    "Status;Omschrijving".split(";")
-)
+HEADER = (
+    "Meldingnummer", "Datum melding", "Datum afgehandeld", "Hoofdcategorie", "Subcategorie",
+    "Wijkcode", "Wijk", "Status", "Omschrijving",
+)  # fmt: skip
 TIMESTAMP_FORMAT = "%d-%m-%Y %H:%M"  # local Europe/Amsterdam time, no zone, as Excel shows it
 
 # Baseline meldingen per inhabitant per year. The facts give 1,000-2,000 per 10,000 (Fixi 2018
 # app-only ~720, Fixi 2021 ~1,900); we aim at ~1,500 in total, of which ~150 come from the
 # planted weather and calendar peaks below (measured over 2020-2025 with the KNMI data).
-BASE_RATE_PER_INHABITANT = 0.136
+BASE_RATE_PER_INHABITANT = 0.134
 MALFORMED_SHARE = 0.0005
 MALFORMED_MIN_FILE_ROWS = 500
 PII_SHARE = 0.03
@@ -193,7 +193,7 @@ CATEGORIES: tuple[Category, ...] = (
         ("Jongerenoverlast", 0.8, _5, "buiten", "avond", ("Jongeren maken lawaai, {straat}",)),
         ("Vuurwerkoverlast", 0.2, _3, "vuurwerk", "avond", ("Vuurwerk in de brievenbus",
             "Er wordt zwaar vuurwerk afgestoken aan de {straat}")),
-        ("Overlast door afsteken vuurwerk", 0.1, _3, "vuurwerk", "avond", (
+        ("Overlast door afsteken vuurwerk", 0.1, _5, "vuurwerk", "avond", (
             "Jongeren steken vuurwerk af bij de {straat}",)),
         ("Drank/drugs", 0.3, _5, "buiten", "avond", ("Drugsafval gevonden bij de {straat}",)),
         ("Wildplassen", 0.2, _5, "buiten", "avond", ("Wildplassen bij het winkelcentrum",)),
@@ -213,22 +213,16 @@ CATEGORIES: tuple[Category, ...] = (
 # fmt: on
 _INDEX = {(c.hoofd, c.sub): i for i, c in enumerate(CATEGORIES)}
 
+# fmt: off
 # Texts for rows a peak planted, by (cause, Subcategorie), so a reader sees why they are there.
 CAUSE_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("storm", "Boom"): (
-        "Boom omgewaaid over de {straat}",
-        "Grote tak afgebroken na de storm bij de {straat}",
-        "Omgevallen boom blokkeert het fietspad",
-    ),
-    ("bladval", "Overig"): (
-        "Veel blad op de stoep aan de {straat}, erg glad",
-        "Bladkorf aan de {straat} is vol",
-        "Goot verstopt door bladeren bij de {straat} {nr}",
-    ),
-    ("zware_regen", "Put/riolering verstopt"): (
-        "Straat staat blank na de regenbui",
-        "Put loopt over aan de {straat}",
-    ),
+    ("storm", "Boom"): ("Boom omgewaaid over de {straat}", "Omgevallen boom blokkeert het fietspad",
+                        "Grote tak afgebroken na de storm bij de {straat}"),
+    ("bladval", "Overig"): ("Veel blad op de stoep aan de {straat}, erg glad",
+                            "Bladkorf aan de {straat} is vol",
+                            "Goot verstopt door bladeren bij de {straat} {nr}"),
+    ("zware_regen", "Put/riolering verstopt"): ("Straat staat blank na de regenbui",
+                                                "Put loopt over aan de {straat}"),
     ("vorst", "Gladheid"): ("Spiegelglad op de {straat}, er is al iemand gevallen",),
     ("hitte", "Wespen"): ("Wespen rond de prullenbak bij de {straat}",),
     ("hitte", "Stank/geluid"): ("Stank uit de kolken door de hitte",),
@@ -237,20 +231,16 @@ CAUSE_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("oud_en_nieuw", "Veeg-/zwerfvuil"): ("Vuurwerkafval op straat bij de {straat}",),
 }
 # Generic Dutch street names, not checked against the BAG.
-STREETS = tuple(
-    "Kerkstraat Dorpsstraat Molenstraat Schoolstraat Julianastraat Eikenlaan Beatrixstraat "
-    "Stationsstraat Rijnstraat Lindelaan Berkenlaan Dijkstraat Parallelweg Sportlaan Hoflaan "
-    "Wilhelminastraat Esdoornstraat Torenstraat".split()
-)
+STREETS = ("Kerkstraat", "Dorpsstraat", "Molenstraat", "Schoolstraat", "Julianastraat",
+           "Eikenlaan", "Beatrixstraat", "Stationsstraat", "Rijnstraat", "Lindelaan", "Hoflaan",
+           "Berkenlaan", "Dijkstraat", "Parallelweg", "Sportlaan", "Wilhelminastraat",
+           "Esdoornstraat", "Torenstraat")
 # Postcode areas (4 digits) of the kernen, from memory [U]; only used for fake addresses.
-POSTCODE_AREA = dict(
-    item.split("=")
-    for item in (
-        "Duiven=6921 Groessen=6923 Loo=6924 Zevenaar=6901 Babberich=6905 Pannerden=6911 "
-        "Aerdt=6913 Herwen=6914 Lobith=6915 Tolkamer=6916 Spijk=6917 Angerlo=6986 Giesbeek=6987 "
-        "Lathum=6988"
-    ).split()
-)
+POSTCODE_AREA = {"Duiven": "6921", "Groessen": "6923", "Loo": "6924", "Zevenaar": "6901",
+                 "Babberich": "6905", "Pannerden": "6911", "Aerdt": "6913", "Herwen": "6914",
+                 "Lobith": "6915", "Tolkamer": "6916", "Spijk": "6917", "Angerlo": "6986",
+                 "Giesbeek": "6987", "Lathum": "6988"}
+# fmt: on
 POSTCODE_AREA_DEFAULT = "6932"  # Westervoort
 SURNAMES = ("jansen", "devries", "bakker", "visser", "smit", "meijer", "mulder", "bos", "peters")
 ODD_SUFFIXES = ("; graag snel oppakken", ' Melder: "al weken zo"', "\nTweede melding hierover")
@@ -404,7 +394,7 @@ def _plan_extras(days: list[dt.date], weekday_factor: npt.NDArray[np.float64]) -
             add(day, AFVAL, "Veeg-/zwerfvuil", "oud_en_nieuw", 1.2)
         since = (day - _leaf_season_start(day)).days
         if 0 <= since <= 92:  # until 15 January, peaking mid-November
-            leaves = 1.1 * float(np.exp(-0.5 * ((since - 31) / 22.0) ** 2))
+            leaves = 1.4 * float(np.exp(-0.5 * ((since - 31) / 22.0) ** 2))
             add(day, GROEN, "Overig", "bladval", leaves * float(weekday_factor[index[day]]))
     return extras
 

@@ -1,0 +1,43 @@
+"""Building small projects for tests: a koers.toml and drop folders in a temp dir."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+GEMEENTEN = (("GM0226", "Duiven"), ("GM0293", "Westervoort"), ("GM0299", "Zevenaar"))
+
+
+def write_project(
+    folder: Path,
+    *,
+    engine_url: str | None = None,
+    gemeenten: tuple[tuple[str, str], ...] = GEMEENTEN,
+    sources: tuple[str, ...] = ("GM0226",),
+) -> Path:
+    """A project whose meldingen sources read bronnen/meldingen/<code>."""
+    lines = ['[project]', 'name = "Testproject"', ""]
+    for code, naam in gemeenten:
+        lines += ["[[gemeenten]]", f'code = "{code}"', f'naam = "{naam}"', ""]
+    if engine_url:
+        lines += ["[engine]", 'type = "postgres"', f'url = "{engine_url}"', ""]
+    for code in sources:
+        (folder / "bronnen" / "meldingen" / code).mkdir(parents=True, exist_ok=True)
+        lines += [
+            "[[sources]]",
+            f'name = "meldingen_{code.lower()}"',
+            'contract = "meldingen"',
+            f'gemeente = "{code}"',
+            f'path = "bronnen/meldingen/{code}"',
+            "",
+        ]
+    (folder / "koers.toml").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def drop_file(project: Path, code: str, name: str) -> Path:
+    target = project / "bronnen" / "meldingen" / code / name
+    shutil.copyfile(DATA / "meldingen" / name, target)
+    return target

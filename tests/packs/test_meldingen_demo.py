@@ -1,0 +1,217 @@
+"""The meldingen demo generator writes realistic, reproducible Fixi/Signalen-style exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from koers.demo.geography import DEMO_GEMEENTEN
+from koers.demo.weather import load_weather
+from koers.packs.meldingen.demo import (
+    HEADER,
+    MeldingenGroundTruth,
+    generate_meldingen,
+    write_ground_truth,
+)
+
+START, END = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
+SEED = 20260
+# Storm Eunice: the KNMI file has a 33 m/s gust at Herwijnen on Friday 18 Feb 2022.
+STORM_DAY = dt.date(2022, 2, 18)
+HEADER_LINE = (
+    "Meldingnummer;Datum melding;Datum afgehandeld;Hoofdcategorie;Subcategorie;Wijkcode;Wijk;"
+    "Status;Omschrijving"
+)
+TIMESTAMP = re.compile(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}")
+GROEN = "Openbaar groen en water"
+
+Row = dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, MeldingenGroundTruth]:
+    out = tmp_path_factory.mktemp("meldingen")
+    return out, generate_meldingen(out, seed=SEED, start=START, end=END)
+
+
+def _files(out: Path) -> list[Path]:
+    return sorted(out.glob("GM*/meldingen_*.csv"))
+
+
+def _read(path: Path) -> list[Row]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def _created(row: Row) -> dt.datetime | None:
+    """The report time, or None when a planted bad row cannot be read."""
+    try:
+        created = dt.datetime.strptime(row["Datum melding"], "%d-%m-%Y %H:%M")
+    except ValueError:
+        return None
+    return created if row["Hoofdcategorie"] else None
+
+
+def _good_rows(out: Path) -> list[tuple[dt.datetime, Row]]:
+    rows = (row for path in _files(out) for row in _read(path))
+    return [(created, row) for row in rows if (created := _created(row)) is not None]
+
+
+def test_same_seed_gives_identical_bytes_and_another_seed_does_not(
+    demo: tuple[Path, MeldingenGroundTruth], tmp_path: Path
+) -> None:
+    out, _ = demo
+    generate_meldingen(tmp_path / "same", seed=SEED, start=START, end=END)
+    generate_meldingen(tmp_path / "other", seed=SEED + 1, start=START, end=END)
+    for path in _files(out):
+        relative = path.relative_to(out)
+        assert (tmp_path / "same" / relative).read_bytes() == path.read_bytes()
+        assert (tmp_path / "other" / relative).read_bytes() != path.read_bytes()
+
+
+def test_files_use_the_excel_dialect_of_a_dutch_export(
+    demo: tuple[Path, MeldingenGroundTruth],
+) -> None:
+    out, truth = demo
+    expected = {f"{g.code}/meldingen_{g.code}_2022.csv" for g in DEMO_GEMEENTEN}
+    assert {str(p.relative_to(out)) for p in _files(out)} == expected
+    assert ";".join(HEADER) == HEADER_LINE
+    embedded_newlines = 0
+    for path in _files(out):
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf" + HEADER_LINE.encode() + b"\r\n")
+        rows = _read(path)
+        # Every record ends in CRLF; a line break inside a quoted text is a bare LF.
+        assert raw.count(b"\r\n") == len(rows) + 1
+        assert b"\r" not in raw.replace(b"\r\n", b"")
+        embedded_newlines += raw.count(b"\n") - raw.count(b"\r\n")
+        for row in rows:
+            assert None not in row  # no row has more fields than the header
+            if _created(row) is not None:
+                assert TIMESTAMP.fullmatch(row["Datum melding"])
+            if row["Datum afgehandeld"]:
+                assert TIMESTAMP.fullmatch(row["Datum afgehandeld"])
+    assert embedded_newlines > 0
+    texts = [row["Omschrijving"] for path in _files(out) for row in _read(path)]
+    assert any(";" in text for text in texts)
+    assert any('"' in text for text in texts)
+    assert truth.total_rows == sum(len(_read(path)) for path in _files(out))
+
+
+def test_meldingnummers_are_unique_and_nothing_closes_after_the_end(
+    demo: tuple[Path, MeldingenGroundTruth],
+) -> None:
+    out, _ = demo
+    rows = _good_rows(out)
+    numbers = [row["Meldingnummer"] for _, row in rows]
+    assert len(set(numbers)) == len(numbers)
+    closed = [
+        dt.datetime.strptime(row["Datum afgehandeld"], "%d-%m-%Y %H:%M")
+        for _, row in rows
+        if row["Datum afgehandeld"]
+    ]
+    assert max(closed).date() <= END
+    last_week = [row for created, row in rows if created.date() > END - dt.timedelta(days=7)]
+    open_statuses = {"Gemeld", "In behandeling"}
+    assert sum(row["Status"] in open_statuses for row in last_week) > len(last_week) / 3
+    statuses = Counter(row["Status"] for _, row in rows)
+    assert 0.01 < statuses["Geannuleerd"] / len(rows) < 0.03
+
+
+def test_monday_is_busier_than_sunday(demo: tuple[Path, MeldingenGroundTruth]) -> None:
+    out, _ = demo
+    per_weekday = Counter(created.weekday() for created, _ in _good_rows(out))
+    assert per_weekday[0] > 1.3 * per_weekday[6]
+    assert per_weekday[0] == max(per_weekday.values())
+
+
+def test_leaf_fall_lifts_the_groen_share_in_autumn(
+    demo: tuple[Path, MeldingenGroundTruth],
+) -> None:
+    out, _ = demo
+
+    def groen_share(months: set[int]) -> float:
+        rows = [row for created, row in _good_rows(out) if created.month in months]
+        return sum(row["Hoofdcategorie"] == GROEN for row in rows) / len(rows)
+
+    assert groen_share({10, 11, 12}) > groen_share({4, 5, 6}) + 0.03
+
+
+def test_a_real_storm_day_multiplies_fallen_tree_reports(
+    demo: tuple[Path, MeldingenGroundTruth],
+) -> None:
+    out, truth = demo
+    weather = load_weather()
+    gust = weather[STORM_DAY].windstoot_max_ms
+    assert gust is not None and gust >= 20.0
+    stormy = {
+        day
+        for day, w in weather.items()
+        if w.windstoot_max_ms is not None and w.windstoot_max_ms >= 20.0
+    }
+    near_storm = {day + dt.timedelta(days=lag) for day in stormy for lag in range(3)}
+    boom = Counter(
+        created.date() for created, row in _good_rows(out) if row["Subcategorie"] == "Boom"
+    )
+    calm_same_weekday = [
+        boom[day]
+        for day in (START + dt.timedelta(days=i) for i in range(365))
+        if day.weekday() == STORM_DAY.weekday() and day not in near_storm
+    ]
+    typical = sum(calm_same_weekday) / len(calm_same_weekday)
+    assert boom[STORM_DAY] > 5 * typical
+    planted = [p for p in truth.peaks if p.date == STORM_DAY and p.cause == "storm"]
+    assert {p.gemeente_code for p in planted} == {g.code for g in DEMO_GEMEENTEN}
+    assert all(p.category == "Boom" and p.expected_extra > 0 for p in planted)
+
+
+def test_ground_truth_points_at_the_rows_that_fail_to_parse(
+    demo: tuple[Path, MeldingenGroundTruth], tmp_path: Path
+) -> None:
+    out, truth = demo
+    for path in _files(out):
+        rows = _read(path)
+        failing = [number for number, row in enumerate(rows, 1) if _created(row) is None]
+        assert truth.malformed_rows[path.name] == failing
+        assert len(rows) < 500 or failing
+    well_formed = sum(truth.per_gemeente.values())
+    assert well_formed + sum(map(len, truth.malformed_rows.values())) == truth.total_rows
+    write_ground_truth(truth, tmp_path / "truth.json")
+    assert '"date": "2022-02-18"' in (tmp_path / "truth.json").read_text(encoding="utf-8")
+
+
+def test_personal_data_in_free_text_is_recorded(demo: tuple[Path, MeldingenGroundTruth]) -> None:
+    out, truth = demo
+    pattern = re.compile(r"@example\.nl|06-\d{8}|\b\d{4} [A-Z]{2} \d+\b")
+    for path in _files(out):
+        rows = _read(path)
+        found = [i for i, row in enumerate(rows, 1) if pattern.search(row["Omschrijving"])]
+        assert found == truth.pii_rows[path.name]
+        assert 0.015 < len(found) / len(rows) < 0.05
+
+
+def test_volume_follows_about_1500_per_10000_inhabitants(
+    demo: tuple[Path, MeldingenGroundTruth],
+) -> None:
+    _, truth = demo
+    expected = sum(g.inwoners for g in DEMO_GEMEENTEN) * 0.15 * 1
+    assert abs(truth.total_rows - expected) < 0.2 * expected
+    for gemeente in DEMO_GEMEENTEN:
+        share = truth.per_gemeente[gemeente.code] / truth.total_rows
+        assert share == pytest.approx(gemeente.inwoners / expected * 0.15, rel=0.1)
+
+
+def test_days_after_the_weather_file_get_no_weather_peaks(tmp_path: Path) -> None:
+    last_weather_day = max(load_weather())
+    start = last_weather_day + dt.timedelta(days=1)
+    truth = generate_meldingen(
+        tmp_path, seed=1, start=start, end=dt.date(start.year, 12, 31), scale=0.2
+    )
+    causes = {p.cause for p in truth.peaks}
+    assert causes <= {"oud_en_nieuw", "bladval"}
+    assert {"oud_en_nieuw", "bladval"} <= causes
