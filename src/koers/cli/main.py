@@ -30,7 +30,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
 
 ProjectOption = Annotated[
     Path | None,
@@ -98,8 +97,6 @@ def check(
     limit: Annotated[int, typer.Option(help="Hoeveel rijen tonen.")] = 20,
 ) -> None:
     """Toon de rijen die bij het laden apart zijn gezet, met de reden."""
-    from rich.table import Table
-
     from koers.ingestion.loader import QUARANTINE_TABLE
 
     _, _, warehouse = _open(project)
@@ -115,10 +112,11 @@ def check(
     if not total:
         console.print("Geen apart gezette rijen.")
         return
-    table = Table("bron", "bestand", "rij", "kolom", "waarde", "reden", title=f"{total} apart gezette rij(en)")
-    for row in result.rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+    console.print(f"{total} apart gezette rij(en); de eerste {min(total, limit)}:", highlight=False)
+    for source, file_name, row, column, value, reason in result.rows:
+        where = f"{source}/{file_name} rij {row}" + (f", kolom {column}" if column else "")
+        shown = f" (waarde: {value!r})" if value is not None else ""
+        console.print(f"- {where}: {reason}{shown}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -189,6 +187,8 @@ _CLICK_MESSAGES = {
     "Got unexpected extra argument": "onverwacht extra argument",
     "requires an argument": "vraagt een waarde",
     " for '": " voor '",
+    "Input should be a valid integer, unable to parse string as an integer": "geen geheel getal",
+    "Input should be a valid number, unable to parse string as a number": "geen getal",
 }
 
 
@@ -196,6 +196,11 @@ def _dutch(message: str) -> str:
     for english, dutch in _CLICK_MESSAGES.items():
         message = message.replace(english, dutch)
     return message
+
+
+def _fail(message: str) -> None:
+    # Plain print: one line, never wrapped, whatever the terminal width.
+    print(f"fout: {' '.join(message.split())}", file=sys.stderr)
 
 
 def run() -> None:
@@ -206,13 +211,13 @@ def run() -> None:
         print(exc.format_message() if hasattr(exc, "format_message") else "", end="")
         sys.exit(0)
     except click_exceptions.UsageError as exc:
-        errors.print(f"fout: {_dutch(exc.format_message())} (zie 'koers --help')", highlight=False)
+        _fail(f"{_dutch(exc.format_message())} (zie 'koers --help')")
         sys.exit(2)
     except typer.Abort:
-        errors.print("afgebroken", highlight=False)
+        _fail("afgebroken")
         sys.exit(130)
     except KoersError as exc:
-        errors.print(f"fout: {exc.message}", highlight=False, soft_wrap=True)
+        _fail(exc.message)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

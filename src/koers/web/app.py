@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -26,7 +28,13 @@ def create_app(project_dir: Path) -> FastAPI:
     packs = load_packs(project.packs)
     warehouse = connect(project, read_only=True)
 
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        warehouse.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Koers API",
         version=__version__,
         description="Metrieken van de gemeenten in dit project, via één querylaag.",
@@ -59,9 +67,5 @@ def create_app(project_dir: Path) -> FastAPI:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        warehouse.close()
 
     return app

@@ -1,0 +1,92 @@
+"""The koers command as a user runs it, in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import koers
+from tests.helpers import DATA
+
+
+def test_init_then_run_loads_a_dropped_export(tmp_path: Path) -> None:
+    assert koers("init", "gemeente", cwd=tmp_path).returncode == 0
+    project = tmp_path / "gemeente"
+    assert (project / "koers.toml").is_file()
+    shutil.copyfile(DATA / "meldingen" / "GM0226_klein.csv",
+                    project / "bronnen" / "meldingen" / "GM0226" / "export.csv")
+    first = koers("run", cwd=project)
+    assert first.returncode == 0, first.stderr
+    assert "4 rijen, 4 apart gezet" in first.stdout.replace("\n", " ")
+    check = koers("check", "--project", str(project), cwd=tmp_path)
+    assert "geen geldige datum" in check.stdout
+    second = koers("run", "--project", str(project), cwd=tmp_path)
+    assert "0 bestand(en) geladen" in second.stdout and "ongewijzigd" in second.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["opruimen"], "onbekend commando 'opruimen'"),
+        (["run", "--snel"], "onbekende optie: --snel"),
+        (["run"], "koers.toml: bestand niet gevonden"),
+        (["serve", "--port", "abc"], "ongeldige waarde"),
+    ],
+)
+def test_bad_usage_is_one_dutch_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = koers(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fout: ") and message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_project_file_names_file_and_key(tmp_path: Path) -> None:
+    (tmp_path / "koers.toml").write_text('[project]\nname = "x"\n[[gemeenten]]\ncode = "GM1"\nnaam = "y"\n')
+    result = koers("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{tmp_path / 'koers.toml'}: sleutel 'gemeenten[0].code'" in result.stderr
+
+
+def test_unreachable_engine_path_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "bestand").write_text("geen map")
+    (tmp_path / "koers.toml").write_text(
+        '[project]\nname = "x"\n[[gemeenten]]\ncode = "GM0226"\nnaam = "Duiven"\n'
+        '[engine]\npath = "bestand/koers.duckdb"\n'
+    )
+    result = koers("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("fout: ") and "bestand/koers.duckdb" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_postgres_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "koers.toml").write_text(
+        '[project]\nname = "x"\n[[gemeenten]]\ncode = "GM0226"\nnaam = "Duiven"\n'
+        '[engine]\ntype = "postgres"\nurl = "postgresql://koers@127.0.0.1:9/koers"\n'
+    )
+    result = koers("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "PostgreSQL op 127.0.0.1:9/koers niet bereikbaar" in result.stderr
+
+
+def test_demo_loads_three_municipalities_through_the_drop_folders(demo_project: Path) -> None:
+    toml = (demo_project / "koers.toml").read_text()
+    for code in ("GM0226", "GM0293", "GM0299"):
+        assert f'path = "bronnen/meldingen/{code}"' in toml
+        assert list((demo_project / "bronnen" / "meldingen" / code).glob("*.csv"))
+    truth = json.loads((demo_project / "grondwaarheid" / "meldingen.json").read_text())
+    planted_bad = sum(len(rows) for rows in truth["malformed_rows"].values())
+    check = koers("check", "--limit", "1000", cwd=demo_project)
+    assert f"{planted_bad} apart gezette rij(en)" in check.stdout
+
+
+def test_demo_is_deterministic_and_rerun_loads_nothing_new(demo_project: Path, tmp_path: Path) -> None:
+    from tests.e2e.conftest import DEMO_ARGS
+
+    again = koers("demo", str(demo_project), *DEMO_ARGS)
+    assert again.returncode == 0, again.stderr
+    assert "0 bestand(en) geladen" in again.stdout
