@@ -18,7 +18,7 @@ def write_project(
     sources: tuple[str, ...] = ("GM0226",),
 ) -> Path:
     """A project whose meldingen sources read bronnen/meldingen/<code>."""
-    lines = ['[project]', 'name = "Testproject"', ""]
+    lines = ["[project]", 'name = "Testproject"', ""]
     for code, naam in gemeenten:
         lines += ["[[gemeenten]]", f'code = "{code}"', f'naam = "{naam}"', ""]
     if engine_url:

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 UNITS = {"aantal": "", "dagen": " dagen", "procent": "%", "euro": ""}
 
 

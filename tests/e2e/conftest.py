@@ -11,7 +11,9 @@ import pytest
 DEMO_ARGS = ["--no-serve", "--years", "2", "--scale", "0.5", "--seed", "7", "--until", "23-11-2026"]
 
 
-def koers(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def koers(
+    *args: str, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "koers", *args],
         cwd=cwd,

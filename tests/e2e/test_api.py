@@ -28,7 +28,9 @@ def test_health(client: TestClient) -> None:
 def test_metric_list_describes_every_declared_metric(client: TestClient) -> None:
     metrics = {m["id"]: m for m in client.get("/api/metrics").json()}
     assert set(metrics) == {
-        "meldingen_ontvangen", "meldingen_open", "meldingen_afhandeltijd_mediaan",
+        "meldingen_ontvangen",
+        "meldingen_open",
+        "meldingen_afhandeltijd_mediaan",
         "meldingen_binnen_norm",
     }
     received = metrics["meldingen_ontvangen"]
@@ -38,7 +40,9 @@ def test_metric_list_describes_every_declared_metric(client: TestClient) -> None
 
 def test_data_by_month_and_category_adds_up_to_the_total(client: TestClient) -> None:
     params = {"gemeente": "GM0226", "from": "2025-01-01", "to": "2025-12-31"}
-    split = client.get("/api/metrics/meldingen_ontvangen/data", params={**params, "by": "month,category"})
+    split = client.get(
+        "/api/metrics/meldingen_ontvangen/data", params={**params, "by": "month,category"}
+    )
     total = client.get("/api/metrics/meldingen_ontvangen/data", params={**params, "by": "year"})
     assert split.status_code == 200
     rows = split.json()["rows"]
@@ -58,14 +62,20 @@ def test_filter_by_dimension_value(client: TestClient) -> None:
     ("url", "status", "message"),
     [
         ("/api/metrics/bestaat_niet/data", 400, "onbekende metriek"),
-        ("/api/metrics/meldingen_open/data?by=month,postcode", 400, "niet worden uitgesplitst naar 'postcode'"),
+        (
+            "/api/metrics/meldingen_open/data?by=month,postcode",
+            400,
+            "niet worden uitgesplitst naar 'postcode'",
+        ),
         ("/api/metrics/meldingen_open/data?from=gisteren", 400, "moet een datum zijn"),
         ("/api/metrics/meldingen_open/data?gemeente=GM9999", 400, "onbekende gemeente"),
         ("/api/metrics/meldingen_open/data?by=month,year", 400, "maar één tijdseenheid"),
         ("/api/metrics/meldingen_open/data?category=x'%20OR%201=1--", 200, None),
     ],
 )
-def test_bad_requests_get_a_dutch_reason(client: TestClient, url: str, status: int, message: str | None) -> None:
+def test_bad_requests_get_a_dutch_reason(
+    client: TestClient, url: str, status: int, message: str | None
+) -> None:
     response = client.get(url)
     assert response.status_code == status
     if message:
@@ -102,7 +112,10 @@ def test_openapi_documents_the_stable_routes(client: TestClient) -> None:
 def test_pages_render_in_dutch_with_the_same_numbers_as_the_api(client: TestClient) -> None:
     home = client.get("/")
     assert home.status_code == 200 and "Meldingen openbare ruimte" in home.text
-    page = client.get("/dashboards/meldingen", params={"gemeente": "GM0293", "van": "2025-01-01", "tot": "2025-12-31"})
+    page = client.get(
+        "/dashboards/meldingen",
+        params={"gemeente": "GM0293", "van": "2025-01-01", "tot": "2025-12-31"},
+    )
     assert page.status_code == 200
     assert 'lang="nl"' in page.text and "januari 2025" in page.text
     total = client.get(

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from tests.e2e.conftest import koers
 from tests.helpers import DATA
 
@@ -16,8 +15,10 @@ def test_init_then_run_loads_a_dropped_export(tmp_path: Path) -> None:
     assert koers("init", "gemeente", cwd=tmp_path).returncode == 0
     project = tmp_path / "gemeente"
     assert (project / "koers.toml").is_file()
-    shutil.copyfile(DATA / "meldingen" / "GM0226_klein.csv",
-                    project / "bronnen" / "meldingen" / "GM0226" / "export.csv")
+    shutil.copyfile(
+        DATA / "meldingen" / "GM0226_klein.csv",
+        project / "bronnen" / "meldingen" / "GM0226" / "export.csv",
+    )
     first = koers("run", cwd=project)
     assert first.returncode == 0, first.stderr
     assert "4 rijen, 4 apart gezet" in first.stdout.replace("\n", " ")
@@ -36,7 +37,9 @@ def test_init_then_run_loads_a_dropped_export(tmp_path: Path) -> None:
         (["serve", "--port", "abc"], "ongeldige waarde"),
     ],
 )
-def test_bad_usage_is_one_dutch_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+def test_bad_usage_is_one_dutch_line_and_exit_2(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
     result = koers(*args, cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -45,7 +48,9 @@ def test_bad_usage_is_one_dutch_line_and_exit_2(tmp_path: Path, args: list[str],
 
 
 def test_broken_project_file_names_file_and_key(tmp_path: Path) -> None:
-    (tmp_path / "koers.toml").write_text('[project]\nname = "x"\n[[gemeenten]]\ncode = "GM1"\nnaam = "y"\n')
+    (tmp_path / "koers.toml").write_text(
+        '[project]\nname = "x"\n[[gemeenten]]\ncode = "GM1"\nnaam = "y"\n'
+    )
     result = koers("run", cwd=tmp_path)
     assert result.returncode == 2
     assert f"{tmp_path / 'koers.toml'}: sleutel 'gemeenten[0].code'" in result.stderr
@@ -84,7 +89,9 @@ def test_demo_loads_three_municipalities_through_the_drop_folders(demo_project: 
     assert f"{planted_bad} apart gezette rij(en)" in check.stdout
 
 
-def test_demo_is_deterministic_and_rerun_loads_nothing_new(demo_project: Path, tmp_path: Path) -> None:
+def test_demo_is_deterministic_and_rerun_loads_nothing_new(
+    demo_project: Path, tmp_path: Path
+) -> None:
     from tests.e2e.conftest import DEMO_ARGS
 
     again = koers("demo", str(demo_project), *DEMO_ARGS)

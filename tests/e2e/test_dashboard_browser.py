@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import Page
+from tests.support.browser import serve_app
 
 from koers.web.app import create_app
-from tests.support.browser import serve_app
 
 
 def test_dashboard_draws_a_chart_for_three_municipalities(demo_project: Path, page: Page) -> None:

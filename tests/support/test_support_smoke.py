@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from playwright.sync_api import Page, expect
+
 from tests.support.browser import serve_app
 from tests.support.postgres import PostgresServer
 

@@ -43,15 +43,25 @@ def test_missing_file_says_where_it_looked(tmp_path: Path) -> None:
     [
         ("[project\nname=", r"geen geldige TOML"),
         ('[[gemeenten]]\ncode = "GM0226"\nnaam = "D"\n', r"sleutel 'project': ontbreekt"),
-        (MINIMAL + "[engine]\ntype = \"mysql\"\n", r"sleutel 'engine\.type': onbekende waarde 'mysql'"),
+        (
+            MINIMAL + '[engine]\ntype = "mysql"\n',
+            r"sleutel 'engine\.type': onbekende waarde 'mysql'",
+        ),
         (MINIMAL + "[engine]\nsize = 3\n", r"sleutel 'engine\.size': onbekende sleutel"),
-        ('[project]\nname = "X"\n[[gemeenten]]\ncode = "0226"\nnaam = "D"\n',
-         r"sleutel 'gemeenten\[0\]\.code': '0226' is geen CBS-gemeentecode"),
-        (MINIMAL + '[engine]\ntype = "postgres"\nurl = "postgresql://u:geheim@h/db"\n',
-         r"sleutel 'engine\.url': een wachtwoord hoort niet in koers\.toml"),
+        (
+            '[project]\nname = "X"\n[[gemeenten]]\ncode = "0226"\nnaam = "D"\n',
+            r"sleutel 'gemeenten\[0\]\.code': '0226' is geen CBS-gemeentecode",
+        ),
+        (
+            MINIMAL + '[engine]\ntype = "postgres"\nurl = "postgresql://u:geheim@h/db"\n',
+            r"sleutel 'engine\.url': een wachtwoord hoort niet in koers\.toml",
+        ),
         (MINIMAL + '[engine]\ntype = "postgres"\n', r"sleutel 'engine\.url': verplicht"),
-        (MINIMAL + '[[sources]]\nname = "a"\ncontract = "meldingen"\ngemeente = "GM0999"\npath = "x"\n',
-         r"sleutel 'sources\[0\]\.gemeente': 'GM0999' staat niet onder \[\[gemeenten\]\]"),
+        (
+            MINIMAL
+            + '[[sources]]\nname = "a"\ncontract = "meldingen"\ngemeente = "GM0999"\npath = "x"\n',
+            r"sleutel 'sources\[0\]\.gemeente': 'GM0999' staat niet onder \[\[gemeenten\]\]",
+        ),
     ],
 )
 def test_config_errors_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -67,8 +77,13 @@ def test_unknown_pack_lists_the_available_ones(tmp_path: Path) -> None:
         load_packs(project.packs)
 
 
-def test_password_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = MINIMAL + '[engine]\ntype = "postgres"\nurl = "postgresql://k@h/db"\npassword_env = "KOERS_T_PW"\n'
+def test_password_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        MINIMAL
+        + '[engine]\ntype = "postgres"\nurl = "postgresql://k@h/db"\npassword_env = "KOERS_T_PW"\n'
+    )
     project = load_project(write(tmp_path, text))
     monkeypatch.delenv("KOERS_T_PW", raising=False)
     with pytest.raises(ConfigError, match="KOERS_T_PW, maar die is niet gezet"):

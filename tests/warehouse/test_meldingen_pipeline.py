@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.helpers import drop_file
 
 from koers.config import load_project
 from koers.engine import LAYERS, Warehouse, connect
@@ -15,7 +16,6 @@ from koers.metrics.query import Grain, MetricRequest, QueryService
 from koers.packs import load_packs
 from koers.pipeline.run import RunSummary, run_pipeline
 from koers.privacy.access import PUBLIC
-from tests.helpers import drop_file
 
 
 def run(project_dir: Path) -> RunSummary:
@@ -27,7 +27,9 @@ def run(project_dir: Path) -> RunSummary:
 def query(project_dir: Path, request: MetricRequest) -> list[dict[str, object]]:
     project = load_project(project_dir)
     with connect(project) as warehouse:
-        return QueryService(project, warehouse, load_packs(project.packs)).data(PUBLIC, request).rows
+        return (
+            QueryService(project, warehouse, load_packs(project.packs)).data(PUBLIC, request).rows
+        )
 
 
 def table_digests(warehouse: Warehouse) -> dict[str, str]:
@@ -61,7 +63,10 @@ def test_small_export_loads_valid_rows_and_sets_bad_ones_aside(engine_project: P
         columns = warehouse.table_columns("staging.meldingen")
     # Rows as Excel numbers them (header = 1), even after a record spanning two lines.
     assert [(r[0], r[1]) for r in quarantine] == [
-        (4, "created_at"), (6, "category"), (7, "status"), (8, None)
+        (4, "created_at"),
+        (6, "category"),
+        (7, "status"),
+        (8, None),
     ]
     assert quarantine[0][2] == "geen geldige datum (verwacht dd-mm-jjjj uu:mm)"
     assert quarantine[3][2] == "rij heeft meer velden dan de kopregel"
@@ -88,8 +93,12 @@ def test_metrics_answer_from_the_marts(engine_project: Path) -> None:
     ]
     open_by_day = query(
         engine_project,
-        MetricRequest("meldingen_open", grain=Grain.DAY, date_from=date(2024, 11, 4),
-                      date_to=date(2024, 11, 8)),
+        MetricRequest(
+            "meldingen_open",
+            grain=Grain.DAY,
+            date_from=date(2024, 11, 4),
+            date_to=date(2024, 11, 8),
+        ),
     )
     # M1 closes on the 5th, M8 arrives on the 7th and is cancelled on the 8th.
     assert [r["value"] for r in open_by_day] == [2, 2, 2, 3, 2]
@@ -129,7 +138,9 @@ def test_file_missing_a_required_column_is_refused_whole(engine_project: Path) -
         "X1;01-01-2025 10:00;Afval;Grofvuil;WK022600\n",
         encoding="utf-8",
     )
-    with pytest.raises(PipelineError, match=r"zonder_status\.csv: verplichte kolom\(men\) ontbreken: Status"):
+    with pytest.raises(
+        PipelineError, match=r"zonder_status\.csv: verplichte kolom\(men\) ontbreken: Status"
+    ):
         run(engine_project)
     project = load_project(engine_project)
     with connect(project) as warehouse:

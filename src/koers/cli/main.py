@@ -62,11 +62,13 @@ def init(
         raise ConfigError(f"{target}: bestaat al; kies een andere map")
     (directory / "bronnen" / "meldingen" / "GM0226").mkdir(parents=True, exist_ok=True)
     target.write_text(starter_project(name), encoding="utf-8")
-    console.print(f"Project gemaakt in {directory}. Zet exports in {directory}/bronnen en draai 'koers run'.")
+    console.print(
+        f"Project gemaakt in {directory}. Zet exports in {directory}/bronnen en draai 'koers run'."
+    )
 
 
-@app.command()
-def run(project: ProjectOption = None) -> None:
+@app.command("run")
+def run_command(project: ProjectOption = None) -> None:
     """Laad nieuwe bestanden, bouw de modellen en bereken de metrieken."""
     from koers.cli.progress import RichProgress
     from koers.pipeline.run import run_pipeline
@@ -143,12 +145,18 @@ def _serve(project_dir: Path, host: str, port: int) -> None:
 
 @app.command()
 def demo(
-    directory: Annotated[Path, typer.Argument(help="Map voor het demoproject.")] = Path("koers-demo"),
+    directory: Annotated[Path, typer.Argument(help="Map voor het demoproject.")] = Path(
+        "koers-demo"
+    ),
     seed: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator.")] = 20261123,
     scale: Annotated[float, typer.Option(min=0.01, max=20, help="Volume t.o.v. werkelijk.")] = 1.0,
     years: Annotated[int, typer.Option(min=1, max=15, help="Aantal jaren terug.")] = 6,
-    until: Annotated[str | None, typer.Option(help="Einddatum dd-mm-jjjj (standaard vandaag).")] = None,
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Daarna de dashboards starten.")] = True,
+    until: Annotated[
+        str | None, typer.Option(help="Einddatum dd-mm-jjjj (standaard vandaag).")
+    ] = None,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Daarna de dashboards starten.")
+    ] = True,
     port: Annotated[int, typer.Option(help="Poort voor de dashboards.")] = 8000,
 ) -> None:
     """Maak een demoproject voor Duiven, Westervoort en Zevenaar en draai het."""
@@ -157,7 +165,9 @@ def demo(
     from koers.pipeline.run import run_pipeline
 
     end = _parse_dutch_date(until) if until else date.today()
-    console.print(f"Demogegevens maken in {directory} (seed {seed}, schaal {scale}, {years} jaar) ...")
+    console.print(
+        f"Demogegevens maken in {directory} (seed {seed}, schaal {scale}, {years} jaar) ..."
+    )
     write_demo_project(directory, seed=seed, scale=scale, years=years, end=end, port=port)
     loaded_project, packs, warehouse = _open(directory)
     with warehouse:

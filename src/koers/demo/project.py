@@ -37,7 +37,9 @@ def write_demo_project(
             continue
         out = directory / "bronnen" / name
         truth = pack.demo(out, seed=seed, start=start, end=end, scale=scale)
-        truths[name] = asdict(truth) if is_dataclass(truth) and not isinstance(truth, type) else truth
+        truths[name] = (
+            asdict(truth) if is_dataclass(truth) and not isinstance(truth, type) else truth
+        )
         # The planted patterns, beside (not inside) the drop folders, for tests and analysts.
         folder = directory / "grondwaarheid"
         folder.mkdir(exist_ok=True)

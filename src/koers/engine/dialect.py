@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import sqlglot
-from sqlglot import exp
+from sqlglot.errors import ErrorLevel
 
 HOME_DIALECT = "duckdb"
 
@@ -16,13 +16,5 @@ def transpile(sql: str, dialect: str) -> tuple[str, ...]:
     if dialect == HOME_DIALECT:
         return (sql,)
     return tuple(
-        sqlglot.transpile(sql, read=HOME_DIALECT, write=dialect, unsupported_level="raise")
+        sqlglot.transpile(sql, read=HOME_DIALECT, write=dialect, unsupported_level=ErrorLevel.RAISE)
     )
-
-
-def render(expression: exp.Expression, dialect: str) -> str:
-    return expression.sql(dialect=dialect)
-
-
-def parse_one(sql: str) -> exp.Expression:
-    return sqlglot.parse_one(sql, read=HOME_DIALECT)

@@ -51,7 +51,9 @@ class DuckDBWarehouse(Warehouse):
         try:
             self._con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only)
         except duckdb.Error as exc:
-            raise EngineError(f"{path}: DuckDB-bestand niet te openen ({_first_line(exc)})") from None
+            raise EngineError(
+                f"{path}: DuckDB-bestand niet te openen ({_first_line(exc)})"
+            ) from None
         self._lock = threading.RLock()
         self._in_transaction = False
         self.path = path
@@ -111,20 +113,28 @@ class DuckDBWarehouse(Warehouse):
 
     def table_exists(self, table: str) -> bool:
         schema, name = qualified(table)
-        found = self._cursor().execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-            "AND table_name = ?",
-            [schema, name],
-        ).fetchone()
+        found = (
+            self._cursor()
+            .execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+                "AND table_name = ?",
+                [schema, name],
+            )
+            .fetchone()
+        )
         return bool(found and found[0])
 
     def table_columns(self, table: str) -> list[str]:
         schema, name = qualified(table)
-        rows = self._cursor().execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
-            "AND table_name = ? ORDER BY ordinal_position",
-            [schema, name],
-        ).fetchall()
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
+                "AND table_name = ? ORDER BY ordinal_position",
+                [schema, name],
+            )
+            .fetchall()
+        )
         return [r[0] for r in rows]
 
     @contextmanager

@@ -39,7 +39,9 @@ class PostgresWarehouse(Warehouse):
         try:
             self._con = psycopg.connect(url, password=password, connect_timeout=10)
         except psycopg.Error as exc:
-            raise EngineError(f"PostgreSQL op {_safe(url)} niet bereikbaar ({_first_line(exc)})") from None
+            raise EngineError(
+                f"PostgreSQL op {_safe(url)} niet bereikbaar ({_first_line(exc)})"
+            ) from None
         self._con.autocommit = True
         self._lock = threading.RLock()
         self._depth = 0
@@ -124,7 +126,7 @@ class PostgresWarehouse(Warehouse):
 
 
 def _safe(url: str) -> str:
-    return url.split("@")[-1]
+    return url.rsplit("@", maxsplit=1)[-1]
 
 
 def _first_line(exc: BaseException) -> str:

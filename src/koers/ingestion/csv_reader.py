@@ -16,11 +16,21 @@ from koers.engine import Processor
 from koers.errors import ContractError
 
 #: Python codec names for the encodings a contract may name.
-_CODECS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "latin-1": "latin-1",
-           "windows-1252": "cp1252", "utf-16": "utf-16"}
+_CODECS = {
+    "utf-8": "utf-8-sig",
+    "utf-8-sig": "utf-8-sig",
+    "latin-1": "latin-1",
+    "windows-1252": "cp1252",
+    "utf-16": "utf-16",
+}
 #: DuckDB's names for the same encodings.
-_DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "latin-1": "latin-1",
-                     "windows-1252": "latin-1", "utf-16": "utf-16"}
+_DUCKDB_ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "latin-1": "latin-1",
+    "windows-1252": "latin-1",
+    "utf-16": "utf-16",
+}
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,13 @@ def load_raw(processor: Processor, path: Path, dialect: CsvDialect, name: str) -
                       columns = {columns}, encoding = ?, store_rejects = true,
                       rejects_table = '{rejects}', rejects_scan = '{name}_reject_scans')
         """,
-        [str(path), dialect.delimiter, dialect.quote, dialect.quote,
-         _DUCKDB_ENCODINGS[dialect.encoding]],
+        [
+            str(path),
+            dialect.delimiter,
+            dialect.quote,
+            dialect.quote,
+            _DUCKDB_ENCODINGS[dialect.encoding],
+        ],
     )
     # One rejected record shifts the numbers of the records after it; recover the real
     # record number so every finding points at the row a person sees in Excel.

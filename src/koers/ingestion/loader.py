@@ -128,11 +128,23 @@ def load_file(
             warehouse.insert_rows(
                 LOADS_TABLE,
                 list(LOADS_SCHEMA),
-                [(
-                    load_id, run_id, source.name, contract.name, contract.version,
-                    contract.staging_table, file.path.name, file.sha256, file.size_bytes,
-                    rows_read, loaded, quarantined, datetime.now(UTC).replace(tzinfo=None),
-                )],
+                [
+                    (
+                        load_id,
+                        run_id,
+                        source.name,
+                        contract.name,
+                        contract.version,
+                        contract.staging_table,
+                        file.path.name,
+                        file.sha256,
+                        file.size_bytes,
+                        rows_read,
+                        loaded,
+                        quarantined,
+                        datetime.now(UTC).replace(tzinfo=None),
+                    )
+                ],
             )
         for table in (checked, raw.name, f"{raw.name}_rejects", f"{raw.name}_reject_scans"):
             processor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -162,16 +174,13 @@ def _check_headers(file: SourceFile, contract: Contract, headers: list[str]) -> 
 def _check_rows(processor: Processor, raw: str, contract: Contract) -> str:
     """Type every column and name the first problem of each row; returns the checked table."""
     typed, reasons = [], []
-    present = {
-        r[0] for r in processor.query(
-            f"SELECT column_name FROM (DESCRIBE {raw})"
-        ).rows
-    }
+    present = {r[0] for r in processor.query(f"SELECT column_name FROM (DESCRIBE {raw})").rows}
     for column in contract.columns:
         if not column.stored and not column.required:
             continue
         text = (
-            f"nullif(trim(\"{_ident(column.header)}\"), '')" if column.header in present
+            f"nullif(trim(\"{_ident(column.header)}\"), '')"
+            if column.header in present
             else "CAST(NULL AS VARCHAR)"
         )
         value = _typed(column, text)
@@ -183,10 +192,10 @@ def _check_rows(processor: Processor, raw: str, contract: Contract) -> str:
     processor.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {checked} AS
-        SELECT _row, {', '.join(typed)},
-               {failed['column']} AS _failed_column,
-               {failed['value']} AS _failed_value,
-               {failed['reason']} AS _failed_reason
+        SELECT _row, {", ".join(typed)},
+               {failed["column"]} AS _failed_column,
+               {failed["value"]} AS _failed_value,
+               {failed["reason"]} AS _failed_reason
         FROM {raw}
         """
     )
@@ -204,8 +213,10 @@ def _typed(column: ContractColumn, text: str) -> str:
         return f"try_cast(replace(replace({text}, '.', ''), ',', '.') AS DOUBLE)"
     if column.type == "integer":
         return f"try_cast(replace({text}, '.', '') AS BIGINT)"
-    return f"CASE lower({text}) WHEN 'ja' THEN true WHEN 'true' THEN true WHEN '1' THEN true " \
-           f"WHEN 'nee' THEN false WHEN 'false' THEN false WHEN '0' THEN false END"
+    return (
+        f"CASE lower({text}) WHEN 'ja' THEN true WHEN 'true' THEN true WHEN '1' THEN true "
+        f"WHEN 'nee' THEN false WHEN 'false' THEN false WHEN '0' THEN false END"
+    )
 
 
 _TYPE_WORDS = {
@@ -221,16 +232,28 @@ def _reason(column: ContractColumn, text: str, value: str) -> list[tuple[str, st
     if column.required:
         checks.append((f"{text} IS NULL", "verplicht veld is leeg"))
     if column.type in ("date", "timestamp"):
-        shown = (column.format or "").replace("%d", "dd").replace("%m", "mm").replace(
-            "%Y", "jjjj").replace("%H", "uu").replace("%M", "mm")
-        checks.append((f"{text} IS NOT NULL AND {value} IS NULL", f"geen geldige datum (verwacht {shown})"))
+        shown = (
+            (column.format or "")
+            .replace("%d", "dd")
+            .replace("%m", "mm")
+            .replace("%Y", "jjjj")
+            .replace("%H", "uu")
+            .replace("%M", "mm")
+        )
+        checks.append(
+            (f"{text} IS NOT NULL AND {value} IS NULL", f"geen geldige datum (verwacht {shown})")
+        )
     elif column.type in _TYPE_WORDS:
         checks.append((f"{text} IS NOT NULL AND {value} IS NULL", _TYPE_WORDS[column.type]))
     if column.allowed:
         options = ", ".join(f"'{_sql_text(a)}'" for a in column.allowed)
         shown = ", ".join(column.allowed)
-        checks.append((f"{text} IS NOT NULL AND {text} NOT IN ({options})",
-                       f"onbekende waarde (toegestaan: {shown})"))
+        checks.append(
+            (
+                f"{text} IS NOT NULL AND {text} NOT IN ({options})",
+                f"onbekende waarde (toegestaan: {shown})",
+            )
+        )
     return checks
 
 
@@ -241,8 +264,11 @@ def _first_failure(columns: list[tuple[ContractColumn, str, str]]) -> dict[str, 
         for condition, reason in _reason(column, text, value)
     ]
     if not branches:
-        return {"column": "CAST(NULL AS VARCHAR)", "value": "CAST(NULL AS VARCHAR)",
-                "reason": "CAST(NULL AS VARCHAR)"}
+        return {
+            "column": "CAST(NULL AS VARCHAR)",
+            "value": "CAST(NULL AS VARCHAR)",
+            "reason": "CAST(NULL AS VARCHAR)",
+        }
 
     def case(pick: Callable[[ContractColumn, str, str], str]) -> str:
         whens = " ".join(
@@ -254,8 +280,11 @@ def _first_failure(columns: list[tuple[ContractColumn, str, str]]) -> dict[str, 
     return {
         "column": case(lambda c, _t, _r: f"'{c.name}'"),
         # Personal data is not copied into quarantine either; the row number finds it.
-        "value": case(lambda c, t, _r: "'(persoonsgegeven, niet bewaard)'" if c.personal != "none"
-                      else f"left({t}, 200)"),
+        "value": case(
+            lambda c, t, _r: (
+                "'(persoonsgegeven, niet bewaard)'" if c.personal != "none" else f"left({t}, 200)"
+            )
+        ),
         "reason": case(lambda _c, _t, r: f"'{_sql_text(r)}'"),
     }
 

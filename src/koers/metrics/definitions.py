@@ -83,7 +83,9 @@ def load_metrics_file(path: Path) -> tuple[list[Dimension], list[Metric]]:
     for metric in parsed.metrics:
         unknown = set(metric.dimensions) - known
         if unknown:
-            raise PackError(f"{path}: metriek {metric.id} noemt onbekende dimensie(s) {sorted(unknown)}")
+            raise PackError(
+                f"{path}: metriek {metric.id} noemt onbekende dimensie(s) {sorted(unknown)}"
+            )
     return parsed.dimensions, parsed.metrics
 
 

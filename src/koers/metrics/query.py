@@ -166,7 +166,7 @@ class QueryService:
             if dimension.label_column:
                 select.append(f"max({dimension.label_column}) AS {dimension.id}_label")
                 columns.append(f"{dimension.id}_label")
-        formula = exp.maybe_parse(metric.formula, dialect="duckdb").sql(dialect="duckdb")
+        formula: str = exp.maybe_parse(metric.formula, dialect="duckdb").sql(dialect="duckdb")
         select.append(f"{formula} AS value")
         columns.append("value")
 
@@ -179,7 +179,11 @@ class QueryService:
                 f"FROM {source} AS i GROUP BY {period}) AS l "
                 f"ON l.last_day = b.{day})"
             )
-        group_sql = f" GROUP BY {', '.join(_group_expr(g, request, day, dims) for g in group)}" if group else ""
+        group_sql = (
+            f" GROUP BY {', '.join(_group_expr(g, request, day, dims) for g in group)}"
+            if group
+            else ""
+        )
         order_sql = f" ORDER BY {', '.join(group)}" if group else ""
         sql = f"SELECT {', '.join(select)} FROM {source} AS m{group_sql}{order_sql}"
         return sql, columns

@@ -23,11 +23,11 @@ DemoWriter = Callable[..., Any]
 class Pack:
     """A domain pack, read from one folder laid out the same way in every pack::
 
-        contracts/*.toml     source contracts
-        seeds/*.csv          reference tables, loaded as core.<name>
-        models/<layer>/*.sql SQL models (one SELECT each), built as <layer>.<name>
-        metrics.toml         dimensions and metrics
-        dashboards.toml      dashboards
+    contracts/*.toml     source contracts
+    seeds/*.csv          reference tables, loaded as core.<name>
+    models/<layer>/*.sql SQL models (one SELECT each), built as <layer>.<name>
+    metrics.toml         dimensions and metrics
+    dashboards.toml      dashboards
     """
 
     name: str

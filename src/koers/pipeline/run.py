@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from koers.config import Project
+from koers.config import Project, SourceConfig
 from koers.engine import Warehouse
 from koers.errors import ContractError, KoersError, PipelineError
 from koers.ingestion.loader import LoadResult, ensure_ingestion_tables, load_file, pending_files
@@ -19,6 +19,7 @@ from koers.packs.base import PackSet
 from koers.pipeline.metrics_step import compute_metric, metric_fingerprint
 from koers.pipeline.progress import Progress, Silent
 from koers.pipeline.runlog import RunLog, now
+from koers.sources.files import SourceFile
 from koers.transform.build import (
     BUILD_STATE_SCHEMA,
     BUILD_STATE_TABLE,
@@ -88,7 +89,7 @@ def _run(
     ensure_ingestion_tables(warehouse, list(packs.contracts.values()))
     warehouse.create_table(BUILD_STATE_TABLE, BUILD_STATE_SCHEMA)
 
-    work = []
+    work: list[tuple[SourceConfig, SourceFile]] = []
     for source in project.sources:
         if source.contract not in packs.contracts:
             raise PipelineError(
@@ -107,14 +108,25 @@ def _run(
             )
         except ContractError as exc:
             summary.refused.append(exc.message)
-            log.step(f"{source.name}/{file.path.name}", "laden", started, "geweigerd",
-                     message=exc.message)
+            log.step(
+                f"{source.name}/{file.path.name}",
+                "laden",
+                started,
+                "geweigerd",
+                message=exc.message,
+            )
             progress.done(f"geweigerd {file.path.name}", exc.message)
             continue
         summary.loads.append(result)
-        log.step(f"{source.name}/{file.path.name}", "laden", started, "geslaagd",
-                 rows_in=result.rows_read, rows_out=result.rows_loaded,
-                 rows_quarantined=result.rows_quarantined)
+        log.step(
+            f"{source.name}/{file.path.name}",
+            "laden",
+            started,
+            "geslaagd",
+            rows_in=result.rows_read,
+            rows_out=result.rows_loaded,
+            rows_quarantined=result.rows_quarantined,
+        )
         detail = f"{result.rows_loaded} rijen"
         if result.rows_quarantined:
             detail += f", {result.rows_quarantined} apart gezet"

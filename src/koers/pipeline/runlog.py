@@ -67,10 +67,21 @@ class RunLog:
         self.warehouse.insert_rows(
             STEPS_TABLE,
             list(STEPS_SCHEMA),
-            [(
-                self.run_id, self.step_number, step, kind, started_at, now(), status,
-                rows_in, rows_out, rows_quarantined, message,
-            )],
+            [
+                (
+                    self.run_id,
+                    self.step_number,
+                    step,
+                    kind,
+                    started_at,
+                    now(),
+                    status,
+                    rows_in,
+                    rows_out,
+                    rows_quarantined,
+                    message,
+                )
+            ],
         )
 
     def finish(self, status: str, message: str | None = None) -> None:

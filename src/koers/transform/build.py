@@ -8,11 +8,11 @@ build is left alone, so a run without new data rewrites nothing.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-import tempfile
 
 from koers.engine import Warehouse
 from koers.ingestion.loader import LOADS_TABLE
@@ -61,14 +61,18 @@ def previous_fingerprints(warehouse: Warehouse) -> dict[str, str]:
 
 def build_node(warehouse: Warehouse, node: Node, fingerprint: str, run_id: str) -> int:
     with warehouse.transaction():
-        rows = _seed(warehouse, node) if node.kind is NodeKind.SEED else warehouse.replace_table(
-            node.table, node.body
+        rows = (
+            _seed(warehouse, node)
+            if node.kind is NodeKind.SEED
+            else warehouse.replace_table(node.table, node.body)
         )
         record_build(warehouse, node.table, fingerprint, rows, run_id)
     return rows
 
 
-def record_build(warehouse: Warehouse, table: str, fingerprint: str, rows: int, run_id: str) -> None:
+def record_build(
+    warehouse: Warehouse, table: str, fingerprint: str, rows: int, run_id: str
+) -> None:
     warehouse.execute(f"DELETE FROM {BUILD_STATE_TABLE} WHERE table_name = '{table}'")
     warehouse.insert_rows(
         BUILD_STATE_TABLE,

@@ -53,7 +53,9 @@ def create_app(project_dir: Path) -> FastAPI:
 
     @app.exception_handler(KoersError)
     def _koers_error(request: Request, exc: KoersError) -> Response:
-        status = 403 if isinstance(exc, AccessDenied) else 400 if isinstance(exc, QueryError) else 500
+        status = (
+            403 if isinstance(exc, AccessDenied) else 400 if isinstance(exc, QueryError) else 500
+        )
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.message}, status_code=status)
         return templates.TemplateResponse(

@@ -21,18 +21,30 @@ def line_chart(
 ) -> dict[str, Any]:
     fmt = ",.0f" if metric.unit == "aantal" else ",.1f"
     encoding: dict[str, Any] = {
-        "x": {"field": "period", "type": "temporal", "title": "Periode",
-              "axis": {"format": "%b %Y"}},
-        "y": {"field": "value", "type": "quantitative", "title": UNIT_AXIS[metric.unit],
-              "axis": {"format": fmt}},
+        "x": {
+            "field": "period",
+            "type": "temporal",
+            "title": "Periode",
+            "axis": {"format": "%b %Y"},
+        },
+        "y": {
+            "field": "value",
+            "type": "quantitative",
+            "title": UNIT_AXIS[metric.unit],
+            "axis": {"format": fmt},
+        },
         "tooltip": [
             {"field": "period", "type": "temporal", "title": "Periode", "format": "%B %Y"},
             {"field": "value", "type": "quantitative", "title": metric.title, "format": fmt},
         ],
     }
     if series_field:
-        encoding["color"] = {"field": series_field, "type": "nominal", "title": None,
-                             "legend": {"orient": "bottom"}}
+        encoding["color"] = {
+            "field": series_field,
+            "type": "nominal",
+            "title": None,
+            "legend": {"orient": "bottom"},
+        }
         encoding["tooltip"].insert(0, {"field": series_field, "type": "nominal", "title": "Reeks"})
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -65,7 +77,9 @@ def vega_bundle() -> str:
     cached = Path(tempfile.gettempdir()) / f"koers-vega-{version}.js"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
-    bundle: str = vl_convert.javascript_bundle()
+    bundle: str = vl_convert.javascript_bundle(
+        "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
+    )
     partial = cached.with_suffix(".partial")
     partial.write_text(bundle, encoding="utf-8")
     partial.replace(cached)

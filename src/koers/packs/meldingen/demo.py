@@ -303,9 +303,7 @@ class _Plan:
 
 def dutch_holidays(first_year: int, last_year: int) -> list[dt.date]:
     """Days municipal offices are closed, from the same calendar the warehouse uses."""
-    return sorted(
-        day for year in range(first_year, last_year + 1) for day in public_holidays(year)
-    )
+    return sorted(day for year in range(first_year, last_year + 1) for day in public_holidays(year))
 
 
 def _season_by_day(days: list[dt.date]) -> dict[str, npt.NDArray[np.float64]]:

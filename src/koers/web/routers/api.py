@@ -23,9 +23,7 @@ def _describe(metric: Metric, queries: Queries) -> dict[str, Any]:
         "description": metric.description,
         "unit": metric.unit,
         "kind": metric.kind.value,
-        "dimensions": [
-            {"id": d, "title": queries.dimension(d).title} for d in metric.dimensions
-        ],
+        "dimensions": [{"id": d, "title": queries.dimension(d).title} for d in metric.dimensions],
         "privacy": metric.privacy.value,
         "owner": metric.owner,
     }
@@ -102,7 +100,9 @@ def _with_dates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from datetime import date
 
     return [
-        {k: date.fromisoformat(v) if k == "period" and isinstance(v, str) else v
-         for k, v in row.items()}
+        {
+            k: date.fromisoformat(v) if k == "period" and isinstance(v, str) else v
+            for k, v in row.items()
+        }
         for row in rows
     ]

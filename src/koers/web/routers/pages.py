@@ -35,7 +35,9 @@ def home(request: Request, user: CurrentUser, queries: Queries) -> Response:
         headline = queries.metric(user, visible[0].metric)
         values = queries.latest_values(user, headline.id)
         comparisons = year_on_year(values, complete_before=date.today())
-        dashboards.append({"dashboard": dashboard, "headline": headline, "comparisons": comparisons})
+        dashboards.append(
+            {"dashboard": dashboard, "headline": headline, "comparisons": comparisons}
+        )
     return _render(request, "home.html", {"dashboards": dashboards})
 
 
@@ -54,11 +56,11 @@ def dashboard_page(
     _, last = queries.data_range(user, first_metric)
     last = last or date.today()
     date_to = parse_date(params.get("tot"), "tot") or last
-    date_from = parse_date(params.get("van"), "van") or _months_back(date_to, dashboard.default_months)
+    date_from = parse_date(params.get("van"), "van") or _months_back(
+        date_to, dashboard.default_months
+    )
     filters = {f: params.get(f, "") for f in dashboard.filters}
-    filter_options = {
-        f: queries.dimension_values(user, first_metric, f) for f in dashboard.filters
-    }
+    filter_options = {f: queries.dimension_values(user, first_metric, f) for f in dashboard.filters}
     panels = [
         _panel(queries, user, dashboard, index, gemeente, date_from, date_to, filters)
         for index, _ in enumerate(dashboard.panels)
@@ -102,18 +104,18 @@ def _panel(
     )
     data = queries.data(user, request)
     label_of = _series_labels(queries, series)
-    rows = [
-        {**row, "reeks": label_of(row) if series else metric.title}
-        for row in data.rows
-    ]
+    rows = [{**row, "reeks": label_of(row) if series else metric.title} for row in data.rows]
     spec = line_chart(metric, rows, "reeks" if series else None, panel.title or metric.title)
     series_names = sorted({r["reeks"] for r in rows})
     periods = sorted({r["period"] for r in rows})
     table = {p: {s: None for s in series_names} for p in periods}
     for row in rows:
         table[row["period"]][row["reeks"]] = row["value"]
-    query = {"from": date_from.isoformat(), "to": date_to.isoformat(),
-             "by": ",".join([panel.grain, *request.dimensions])}
+    query = {
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "by": ",".join([panel.grain, *request.dimensions]),
+    }
     if gemeente:
         query["gemeente"] = gemeente
     query.update({k: v[0] for k, v in request.filters.items()})
@@ -152,7 +154,9 @@ def vega_js() -> Response:
     )
 
 
-def _render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+def _render(
+    request: Request, template: str, context: dict[str, Any], status: int = 200
+) -> Response:
     templates = request.app.state.templates
     return templates.TemplateResponse(  # type: ignore[no-any-return]
         request, template, {"project": request.app.state.project, **context}, status_code=status
