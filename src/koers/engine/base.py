@@ -25,6 +25,12 @@ def qualified(name: str) -> tuple[str, str]:
     return schema, table
 
 
+def first_line(exc: BaseException) -> str:
+    """A driver's error, shortened to the line a person can act on."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What differs between engines, as data."""

@@ -10,7 +10,14 @@ from typing import Any
 
 import duckdb
 
-from koers.engine.base import Capabilities, Processor, Result, Warehouse, qualified
+from koers.engine.base import (
+    Capabilities,
+    Processor,
+    Result,
+    Warehouse,
+    first_line,
+    qualified,
+)
 from koers.engine.dialect import transpile
 from koers.errors import EngineError
 
@@ -52,7 +59,7 @@ class DuckDBWarehouse(Warehouse):
             self._con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only)
         except duckdb.Error as exc:
             raise EngineError(
-                f"{path}: DuckDB-bestand niet te openen ({_first_line(exc)})"
+                f"{path}: DuckDB-bestand niet te openen ({first_line(exc)})"
             ) from None
         self._lock = threading.RLock()
         self._in_transaction = False
@@ -72,7 +79,7 @@ class DuckDBWarehouse(Warehouse):
             columns = [d[0] for d in cursor.description or []]
             return Result(columns, cursor.fetchall())
         except duckdb.Error as exc:
-            raise EngineError(f"DuckDB: {_first_line(exc)}") from exc
+            raise EngineError(f"DuckDB: {first_line(exc)}") from exc
 
     def execute(self, sql: str) -> None:
         cursor = self._cursor()
@@ -80,7 +87,7 @@ class DuckDBWarehouse(Warehouse):
             for statement in transpile(sql, self.capabilities.dialect):
                 cursor.execute(statement)
         except duckdb.Error as exc:
-            raise EngineError(f"DuckDB: {_first_line(exc)}") from exc
+            raise EngineError(f"DuckDB: {first_line(exc)}") from exc
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
         if not rows:
@@ -159,7 +166,3 @@ class DuckDBWarehouse(Warehouse):
 def new_processor() -> DuckDBProcessor:
     """A private in-memory DuckDB, for engines that cannot process files in place."""
     return DuckDBProcessor(duckdb.connect(":memory:"))
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

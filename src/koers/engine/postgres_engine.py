@@ -8,7 +8,14 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from koers.engine.base import Capabilities, Processor, Result, Warehouse, qualified
+from koers.engine.base import (
+    Capabilities,
+    Processor,
+    Result,
+    Warehouse,
+    first_line,
+    qualified,
+)
 from koers.engine.dialect import transpile
 from koers.engine.duckdb_engine import new_processor
 from koers.errors import EngineError
@@ -40,7 +47,7 @@ class PostgresWarehouse(Warehouse):
             self._con = psycopg.connect(url, password=password, connect_timeout=10)
         except psycopg.Error as exc:
             raise EngineError(
-                f"PostgreSQL op {_safe(url)} niet bereikbaar ({_first_line(exc)})"
+                f"PostgreSQL op {_safe(url)} niet bereikbaar ({first_line(exc)})"
             ) from None
         self._con.autocommit = True
         self._lock = threading.RLock()
@@ -54,7 +61,7 @@ class PostgresWarehouse(Warehouse):
                 columns = [d.name for d in cursor.description or []]
                 rows = [tuple(_plain(v) for v in row) for row in cursor.fetchall()]
             except self._psycopg.Error as exc:
-                raise EngineError(f"PostgreSQL: {_first_line(exc)}") from exc
+                raise EngineError(f"PostgreSQL: {first_line(exc)}") from exc
         return Result(columns, rows)
 
     def execute(self, sql: str) -> None:
@@ -63,7 +70,7 @@ class PostgresWarehouse(Warehouse):
                 for statement in transpile(sql, self.capabilities.dialect):
                     cursor.execute(statement.encode())
             except self._psycopg.Error as exc:
-                raise EngineError(f"PostgreSQL: {_first_line(exc)}") from exc
+                raise EngineError(f"PostgreSQL: {first_line(exc)}") from exc
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
         if not rows:
@@ -127,7 +134,3 @@ class PostgresWarehouse(Warehouse):
 
 def _safe(url: str) -> str:
     return url.rsplit("@", maxsplit=1)[-1]
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
