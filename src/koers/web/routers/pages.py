@@ -7,7 +7,7 @@ same numbers, for readers without JavaScript or with a screen reader.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -142,7 +142,7 @@ def _series_labels(queries: Queries, series: str | None) -> Any:
 
 def _months_back(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 - months
-    return date(month_index // 12, month_index % 12 + 1, 1) + timedelta(days=0)
+    return date(month_index // 12, month_index % 12 + 1, 1)
 
 
 @router.get("/static/vega.js")
