@@ -13,12 +13,28 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from koers.errors import ConfigError
 
 PROJECT_FILE = "koers.toml"
 GEMEENTE_CODE = re.compile(r"^GM\d{4}$")
+
+
+def _no_password_in_url(value: str) -> str:
+    if re.match(r"^[a-z0-9+]+://[^/@:]+:[^/@]+@", value):
+        raise ValueError(
+            "een wachtwoord hoort niet in koers.toml; zet het in een omgevingsvariabele "
+            "en noem die onder password_env"
+        )
+    return value
 
 
 class _Strict(BaseModel):
@@ -47,13 +63,8 @@ class EngineConfig(_Strict):
 
     @field_validator("url")
     @classmethod
-    def _no_password_in_url(cls, value: str | None) -> str | None:
-        if value and re.match(r"^[a-z]+://[^/@:]+:[^/@]+@", value):
-            raise ValueError(
-                "een wachtwoord hoort niet in koers.toml; zet het in een omgevingsvariabele "
-                "en noem die onder password_env"
-            )
-        return value
+    def _no_password(cls, value: str | None) -> str | None:
+        return _no_password_in_url(value) if value else value
 
     def password(self) -> str | None:
         if not self.password_env:
@@ -68,24 +79,127 @@ class EngineConfig(_Strict):
 
 
 class CsvDialect(_Strict):
-    """How a CSV export is written; defaults follow Dutch Excel."""
+    """How a CSV export is written. Anything left out is detected from the file itself."""
 
-    delimiter: str = ";"
-    quote: str = '"'
-    encoding: Literal["utf-8", "utf-8-sig", "latin-1", "windows-1252", "utf-16"] = "utf-8"
+    delimiter: Literal[";", ",", "\t", "|"] | None = None
+    quote: Literal['"', "'"] | None = None
+    encoding: Literal["utf-8", "utf-8-sig", "latin-1", "windows-1252", "utf-16"] | None = None
+    #: Decimal separator of numbers: ``,`` as Dutch Excel writes (1.234,5) or ``.``.
+    decimal: Literal[",", "."] | None = None
+    #: Thousands separator; ``""`` for none.
+    thousands: Literal[".", ",", " ", ""] | None = None
     header: bool = True
 
 
+class XlsxOptions(_Strict):
+    """Which sheet of a workbook holds the data and on which row its header is."""
+
+    sheet: str | None = None
+    header_row: Annotated[int, Field(ge=1)] = 1
+
+
+class HttpOptions(_Strict):
+    """A JSON API: where the records are in each answer and how to get the next page."""
+
+    url: str
+    #: Dotted path to the list of records in the answer, e.g. ``data.items``; empty: the
+    #: answer itself is the list.
+    records: str = ""
+    pagination: Literal["none", "page", "offset", "next_link"] = "none"
+    page_param: str = "page"
+    #: First page number for ``page`` pagination.
+    first_page: int = 1
+    offset_param: str = "offset"
+    size_param: str = "limit"
+    page_size: Annotated[int, Field(ge=1, le=100_000)] = 1000
+    #: Dotted path to the next page's URL in the answer, for ``next_link``.
+    next_field: str = "next"
+    #: Name of the environment variable holding a bearer token (never the token itself).
+    token_env: str | None = None
+    #: Query parameter that asks for records changed since the last watermark.
+    watermark_param: str | None = None
+    #: Field in each record that grows with every change (e.g. ``gewijzigd_op``).
+    watermark_field: str | None = None
+    params: dict[str, str] = {}
+    timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30
+    retries: Annotated[int, Field(ge=0, le=10)] = 4
+    backoff_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+
+
+class SqlOptions(_Strict):
+    """Another database, read with one query; incremental when a watermark column is named."""
+
+    #: SQLAlchemy URL without password, e.g. ``postgresql+psycopg://koers@db/zaken`` or
+    #: ``sqlite:///export/zaken.sqlite`` (relative paths are relative to the project).
+    url: str
+    password_env: str | None = None
+    #: Either a table name or a full SELECT.
+    table: str | None = None
+    query: str | None = None
+    watermark_column: str | None = None
+    batch_size: Annotated[int, Field(ge=1, le=1_000_000)] = 50_000
+
+    @field_validator("url")
+    @classmethod
+    def _no_password(cls, value: str) -> str:
+        return _no_password_in_url(value)
+
+
+class CbsOptions(_Strict):
+    """A CBS open-data table (OData JSON), e.g. ``https://opendata.cbs.nl/ODataApi/odata/
+    03759ned/TypedDataSet``; ``filter`` is passed as ``$filter``."""
+
+    url: str
+    filter: str | None = None
+    page_size: Annotated[int, Field(ge=1, le=10_000)] = 10_000
+    timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 60
+    retries: Annotated[int, Field(ge=0, le=10)] = 4
+    backoff_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+
+
+FileFormat = Literal["auto", "csv", "tsv", "xlsx", "json", "ndjson", "parquet"]
+
+
 class SourceConfig(_Strict):
-    """One place data comes from, read under a contract that a pack declares."""
+    """One place data comes from, read under a contract that a pack or the project declares."""
 
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     contract: str
-    type: Literal["files"] = "files"
+    type: Literal["files", "http", "sql", "cbs"] = "files"
     gemeente: str | None = None
-    path: str
-    pattern: str = "*.csv"
+    #: Drop folder, for ``type = "files"``.
+    path: str | None = None
+    pattern: str = "*"
+    format: FileFormat = "auto"
     csv: CsvDialect = CsvDialect()
+    xlsx: XlsxOptions = XlsxOptions()
+    http: HttpOptions | None = None
+    sql: SqlOptions | None = None
+    cbs: CbsOptions | None = None
+
+    @model_validator(mode="after")
+    def _options_match_type(self) -> SourceConfig:
+        if self.type == "files" and not self.path:
+            raise ValueError("een bron van type 'files' heeft een map nodig (sleutel 'path')")
+        for kind in ("http", "sql", "cbs"):
+            given = getattr(self, kind) is not None
+            if self.type == kind and not given:
+                raise ValueError(f"een bron van type '{kind}' heeft een tabel [{kind}] nodig")
+            if self.type != kind and given:
+                raise ValueError(f"[{kind}] hoort alleen bij een bron van type '{kind}'")
+        if self.sql is not None and (self.sql.table is None) == (self.sql.query is None):
+            raise ValueError("[sql]: geef precies een van 'table' of 'query'")
+        return self
+
+
+class PrivacyConfig(_Strict):
+    """Pseudonymisation and retention at the boundary."""
+
+    #: Environment variable holding the HMAC key; one key per collaboration, so the same
+    #: person gets the same pseudonym in every source and municipality that shares it.
+    pseudonym_key_env: str = "KOERS_PSEUDONIEM_SLEUTEL"
+    #: Raw deliveries holding personal data are removed from landing/ after this many days.
+    landing_retention_days: Annotated[int, Field(ge=0, le=3650)] = 30
 
 
 class PacksConfig(_Strict):
@@ -107,6 +221,7 @@ class _ProjectFile(_Strict):
     engine: EngineConfig = EngineConfig()
     packs: PacksConfig = PacksConfig()
     sources: list[SourceConfig] = []
+    privacy: PrivacyConfig = PrivacyConfig()
     web: WebConfig = WebConfig()
 
 
@@ -121,6 +236,7 @@ class Project(BaseModel):
     engine: EngineConfig
     packs: tuple[str, ...]
     sources: tuple[SourceConfig, ...]
+    privacy: PrivacyConfig
     web: WebConfig
 
     @property
@@ -169,6 +285,7 @@ def load_project(folder: Path) -> Project:
         engine=parsed.engine,
         packs=tuple(parsed.packs.enabled),
         sources=tuple(parsed.sources),
+        privacy=parsed.privacy,
         web=parsed.web,
     )
 
