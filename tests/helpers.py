@@ -41,3 +41,49 @@ def drop_file(project: Path, code: str, name: str) -> Path:
     target = project / "bronnen" / "meldingen" / code / name
     shutil.copyfile(DATA / "meldingen" / name, target)
     return target
+
+
+CLIENTEN = DATA / "clienten"
+#: A key for tests only; real projects set their own in the environment.
+TEST_PSEUDONYM_KEY = "testsleutel-alleen-voor-tests-0123456789abcdef"
+
+
+def write_clienten_project(
+    folder: Path, *, engine_url: str | None = None, extra_sources: str = ""
+) -> Path:
+    """A project with its own contract and seed (no pack): the 'new source by configuration
+    alone' case. Its drop folder is bronnen/clienten."""
+    for part in ("contracts", "seeds"):
+        shutil.copytree(CLIENTEN / part, folder / part, dirs_exist_ok=True)
+    (folder / "bronnen" / "clienten").mkdir(parents=True, exist_ok=True)
+    lines = [
+        "[project]",
+        'name = "Testproject clienten"',
+        "",
+        "[[gemeenten]]",
+        'code = "GM0226"',
+        'naam = "Duiven"',
+        "",
+        "[packs]",
+        "enabled = []",
+        "",
+    ]
+    if engine_url:
+        lines += ["[engine]", 'type = "postgres"', f'url = "{engine_url}"', ""]
+    lines += [
+        "[[sources]]",
+        'name = "clienten"',
+        'contract = "clienten"',
+        'gemeente = "GM0226"',
+        'path = "bronnen/clienten"',
+        "",
+        extra_sources,
+    ]
+    (folder / "koers.toml").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def drop_clienten(project: Path, name: str, as_name: str | None = None) -> Path:
+    target = project / "bronnen" / "clienten" / (as_name or name)
+    shutil.copyfile(CLIENTEN / name, target)
+    return target

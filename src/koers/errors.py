@@ -35,6 +35,10 @@ class ContractError(KoersError):
     """A source file breaks its contract as a whole and is refused."""
 
 
+class SourceError(KoersError):
+    """A source system could not be read: unreachable, refusing, or answering nonsense."""
+
+
 class PipelineError(KoersError):
     """A step of ``koers run`` failed; the run log has the details."""
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MONTHS = (
     "januari",
@@ -44,6 +45,26 @@ def dutch_date(value: date | datetime | str | None) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     return value.strftime("%d-%m-%Y")
+
+
+def dutch_datetime(value: datetime | None) -> str:
+    """'23-11-2026 14:05' on the Dutch clock.
+
+    Koers stores moments as naive UTC (the ledger and the run log); a person reads them in
+    Dutch time, summer time included. Without the time-zone database (Windows without the
+    ``tzdata`` package) the machine's own zone is used, which on a municipality's PC is Dutch.
+    """
+    if value is None:
+        return ""
+    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return moment.astimezone(_dutch_zone()).strftime("%d-%m-%Y %H:%M")
+
+
+def _dutch_zone() -> ZoneInfo | None:
+    try:
+        return ZoneInfo("Europe/Amsterdam")
+    except ZoneInfoNotFoundError:
+        return None
 
 
 def period_label(value: date | str, grain: str) -> str:

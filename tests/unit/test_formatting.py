@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from koers.formatting import dutch_date, number, period_label, with_unit
+from koers.formatting import dutch_date, dutch_datetime, number, period_label, with_unit
 from koers.reports.csv_export import dutch_csv
 
 
@@ -28,3 +28,10 @@ def test_csv_for_dutch_excel() -> None:
     assert body.startswith(b"\xef\xbb\xbf")
     text = body[3:].decode("utf-8")
     assert text == "Periode;Waarde;Naam\r\n01-01-2025;1234,5;'=SOM(A1)\r\n"
+
+
+def test_moments_read_on_the_dutch_clock() -> None:
+    # Koers stores naive UTC; winter is UTC+1, summer UTC+2.
+    assert dutch_datetime(datetime(2026, 11, 23, 13, 5)) == "23-11-2026 14:05"
+    assert dutch_datetime(datetime(2026, 7, 1, 22, 30)) == "02-07-2026 00:30"
+    assert dutch_datetime(None) == ""

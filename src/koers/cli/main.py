@@ -1,4 +1,4 @@
-"""The ``koers`` command: init, run, check, serve and demo.
+"""The ``koers`` command: init, run, check, lineage, serve and demo.
 
 Errors a user can fix are printed as one Dutch line with exit code 2 (bad usage or
 configuration) or 1 (a failed run); never a traceback.
@@ -9,12 +9,15 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from koers.errors import KoersError
+
+if TYPE_CHECKING:
+    from koers.web.admin_queries import AdminQueries
 
 try:  # Typer 0.29 carries its own copy of Click; older Typer uses Click itself.
     from typer._click import exceptions as click_exceptions
@@ -43,7 +46,7 @@ def _open(project_dir: Path | None):  # type: ignore[no-untyped-def]
     from koers.packs import load_packs
 
     project = load_project(find_project_dir(project_dir))
-    packs = load_packs(project.packs)
+    packs = load_packs(project.packs, project.dir)
     return project, packs, connect(project)
 
 
@@ -97,28 +100,87 @@ def _print_summary(summary: object) -> None:
 def check(
     project: ProjectOption = None,
     limit: Annotated[int, typer.Option(help="Hoeveel rijen tonen.")] = 20,
+    bron: Annotated[
+        str | None, typer.Option("--bron", help="Alleen rijen uit deze bron (naam uit koers.toml).")
+    ] = None,
 ) -> None:
     """Toon de rijen die bij het laden apart zijn gezet, met de reden."""
-    from koers.ingestion.loader import QUARANTINE_TABLE
+    from koers.ingestion.ledger import QUARANTINE_TABLE
+    from koers.web.admin_queries import AdminQueries
 
-    _, _, warehouse = _open(project)
+    loaded_project, _, warehouse = _open(project)
     with warehouse:
         if not warehouse.table_exists(QUARANTINE_TABLE):
             console.print("Nog niets geladen: draai eerst 'koers run'.")
             return
-        total = warehouse.count_rows(QUARANTINE_TABLE)
-        result = warehouse.query(
-            f"SELECT source, file_name, row_number, column_name, value, reason "
-            f"FROM {QUARANTINE_TABLE} ORDER BY source, file_name, row_number LIMIT {int(limit)}"
-        )
+        admin = AdminQueries(warehouse, [s.name for s in loaded_project.sources])
+        source = _checked_source(admin, bron)
+        page = admin.quarantine(source, page=1, size=max(limit, 1))
+    total = page.total
+    where = f" uit bron {source}" if source else ""
     if not total:
-        console.print("Geen apart gezette rijen.")
+        console.print(f"Geen apart gezette rijen{where}.")
         return
-    console.print(f"{total} apart gezette rij(en); de eerste {min(total, limit)}:", highlight=False)
-    for source, file_name, row, column, value, reason in result.rows:
-        where = f"{source}/{file_name} rij {row}" + (f", kolom {column}" if column else "")
-        shown = f" (waarde: {value!r})" if value is not None else ""
-        console.print(f"- {where}: {reason}{shown}", highlight=False, soft_wrap=True)
+    console.print(
+        f"{total} apart gezette rij(en){where}; de eerste {min(total, limit)}:", highlight=False
+    )
+    for row in page.rows[: max(limit, 0)]:
+        place = f"{row['source']}/{row['file_name']} rij {row['row_number']}"
+        if row["column_name"]:
+            place += f", kolom {row['column_name']}"
+        shown = f" (waarde: {row['value']!r})" if row["value"] is not None else ""
+        # markup=False: delivered values may hold "[...]", which Rich would read as markup.
+        console.print(
+            f"- {place}: {row['reason']}{shown}", highlight=False, soft_wrap=True, markup=False
+        )
+
+
+def _checked_source(admin: AdminQueries, bron: str | None) -> str | None:
+    """``--bron`` checked against the known sources; a wrong name is a usage error (exit 2)."""
+    from koers.errors import QueryError
+
+    if not bron:
+        return None
+    try:
+        return admin.check_source(bron)
+    except QueryError as exc:
+        raise typer.BadParameter(exc.message, param_hint="'--bron'") from None
+
+
+@app.command()
+def lineage(
+    table: Annotated[str, typer.Argument(help="Tabel als schema.tabel, bv. marts.meldingen_dag.")],
+    project: ProjectOption = None,
+) -> None:
+    """Toon uit welke geleverde bestanden een tabel is gebouwd."""
+    from koers.config import find_project_dir, load_project
+    from koers.engine import connect
+    from koers.formatting import dutch_datetime, number
+    from koers.web.admin_queries import AdminQueries
+
+    loaded = load_project(find_project_dir(project))
+    # Read-only, so it also works while 'koers serve' has the DuckDB file open.
+    with connect(loaded, read_only=True) as warehouse:
+        loads = AdminQueries(warehouse, []).lineage(table).records()
+    if not loads:
+        console.print(
+            f"{table} is niet uit geleverde bestanden gebouwd (bijvoorbeeld de kalender of een "
+            "referentietabel uit een pack).",
+            highlight=False,
+            markup=False,
+        )
+        return
+    console.print(f"Herkomst van {table}: {len(loads)} lading(en)", highlight=False, markup=False)
+    for load in loads:
+        console.print(
+            f"- {load['source']}/{load['file_name']}  hash {str(load['sha256'])[:12]}  "
+            f"geladen {dutch_datetime(load['loaded_at'])}  "
+            f"contract {load['contract']} v{load['contract_version']}  "
+            f"{number(load['rows_loaded'])} rijen ({number(load['rows_quarantined'])} apart gezet)",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
 
 
 @app.command()

@@ -107,6 +107,17 @@ class Warehouse(ABC):
         """Copy the rows of ``select_sql`` (run on ``processor``) into ``table``."""
 
     @abstractmethod
+    def stage_from_processor(
+        self, processor: Processor, select_sql: str, name: str, columns: dict[str, str]
+    ) -> str:
+        """Make the rows of ``select_sql`` visible to warehouse SQL as the temporary relation
+        ``name`` (returned), for set-based work such as replacing records by key. Call
+        :meth:`unstage` when done."""
+
+    @abstractmethod
+    def unstage(self, name: str) -> None: ...
+
+    @abstractmethod
     def close(self) -> None: ...
 
     # Shared behaviour, written once on top of the primitives above.
@@ -128,6 +139,15 @@ class Warehouse(ABC):
             self.execute(f"DROP TABLE IF EXISTS {schema}.{name}")
             self.execute(f"CREATE TABLE {schema}.{name} AS {select_sql}")
         return self.count_rows(table)
+
+    def add_missing_columns(self, table: str, columns: dict[str, str]) -> list[str]:
+        """Add the columns a newer contract version declares to an existing table."""
+        schema, name = qualified(table)
+        present = set(self.table_columns(table))
+        added = [c for c in columns if c not in present]
+        for column in added:
+            self.execute(f"ALTER TABLE {schema}.{name} ADD COLUMN {column} {columns[column]}")
+        return added
 
     def count_rows(self, table: str) -> int:
         schema, name = qualified(table)

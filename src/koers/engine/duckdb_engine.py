@@ -159,6 +159,16 @@ class DuckDBWarehouse(Warehouse):
         inserted = cursor.fetchone()
         return int(inserted[0]) if inserted else 0
 
+    def stage_from_processor(
+        self, processor: Processor, select_sql: str, name: str, columns: dict[str, str]
+    ) -> str:
+        # Same connection: a view over the processor's temp table, no copy at all.
+        self._con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {select_sql}")
+        return name
+
+    def unstage(self, name: str) -> None:
+        self._con.execute(f"DROP VIEW IF EXISTS {name}")
+
     def close(self) -> None:
         self._con.close()
 

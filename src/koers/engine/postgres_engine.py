@@ -79,9 +79,12 @@ class PostgresWarehouse(Warehouse):
 
     def _copy(self, table: str, columns: Sequence[str], batches: Iterator[Any]) -> int:
         schema, name = qualified(table)
+        return self._copy_into(f"{schema}.{name}", columns, batches)
+
+    def _copy_into(self, target: str, columns: Sequence[str], batches: Iterator[Any]) -> int:
         count = 0
         with self._lock, self._con.cursor() as cursor:
-            statement = f"COPY {schema}.{name} ({', '.join(columns)}) FROM STDIN"
+            statement = f"COPY {target} ({', '.join(columns)}) FROM STDIN"
             with cursor.copy(statement.encode()) as copy:
                 for batch in batches:
                     for row in batch:
@@ -127,6 +130,17 @@ class PostgresWarehouse(Warehouse):
         self, processor: Processor, select_sql: str, table: str, columns: Sequence[str]
     ) -> int:
         return self._copy(table, columns, processor.batches(select_sql))
+
+    def stage_from_processor(
+        self, processor: Processor, select_sql: str, name: str, columns: dict[str, str]
+    ) -> str:
+        body = ", ".join(f"{column} {kind}" for column, kind in columns.items())
+        self.execute(f"CREATE TEMP TABLE {name} ({body})")
+        self._copy_into(name, list(columns), processor.batches(select_sql))
+        return name
+
+    def unstage(self, name: str) -> None:
+        self.execute(f"DROP TABLE IF EXISTS {name}")
 
     def close(self) -> None:
         self._con.close()

@@ -1,119 +1,362 @@
-"""Reading a CSV export into the processor as text, one column per header, with row numbers.
+"""Reading a CSV export into the processor as a raw table: text columns plus row numbers.
 
 Everything is read as text first: a value that does not parse is a finding about that row,
 not a reason to refuse the file. Rows the CSV parser itself cannot split (too many or too
-few fields) are collected with their line so they can be quarantined too.
+few fields, an unclosed quote, bytes that do not fit the encoding) are collected with their
+row number so the loader can quarantine them too. How the file is written comes from
+:mod:`koers.ingestion.dialect`; :func:`koers.ingestion.readers.read_raw` picks this reader
+for ``.csv``, ``.txt``, ``.tsv`` and ``.tab`` files.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from koers.config import CsvDialect
 from koers.engine import Processor
+from koers.engine.base import first_line
 from koers.errors import ContractError
+from koers.ingestion.dialect import CsvSettings, detect_csv, read_sample_text
 
-#: Python codec names for the encodings a contract may name.
-_CODECS = {
-    "utf-8": "utf-8-sig",
-    "utf-8-sig": "utf-8-sig",
-    "latin-1": "latin-1",
-    "windows-1252": "cp1252",
-    "utf-16": "utf-16",
-}
-#: DuckDB's names for the same encodings.
-_DUCKDB_ENCODINGS = {
-    "utf-8": "utf-8",
-    "utf-8-sig": "utf-8",
-    "latin-1": "latin-1",
-    "windows-1252": "latin-1",
-    "utf-16": "utf-16",
-}
+#: The column every raw table adds; a header of that name would be ambiguous.
+ROW_COLUMN = "_row"
+#: Longest record DuckDB accepts; a longer one is rejected as a row, not the whole file.
+MAX_LINE_BYTES = 16 << 20
+#: While a file is read, DuckDB keeps at most this much in memory and spills the rest of
+#: the raw table to its temp directory: a 2 GB delivery must not need 4 GB of RAM.
+RAW_MEMORY_LIMIT_BYTES = 1 << 30
+
+_TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_TRANSCODE_CHUNK = 4 << 20
 
 
 @dataclass(frozen=True)
 class RawTable:
-    """A temp table ``name`` with ``_row`` (the row as Excel numbers it) and text columns."""
+    """A temp table ``name``: ``_row`` (BIGINT) and one VARCHAR column per header.
+
+    ``_row`` is the row as a person finds it: for CSV and XLSX the spreadsheet row (header
+    is row 1), for JSON, NDJSON and Parquet the record number (first record is 1). Rows
+    listed in ``rejected`` are not in the table.
+    """
 
     name: str
     headers: list[str]
-    rejected: list[tuple[int, str]]  # (row, reason) for rows the parser could not split
+    #: (row, Dutch reason) for rows the parser could not split.
+    rejected: list[tuple[int, str]]
+    #: What was read: csv, tsv, xlsx, json, ndjson or parquet.
+    format: str
+    #: How numbers in the text columns are written, for the loader to parse them: the
+    #: file's own separators for CSV, ``.`` and no thousands separator for formats that
+    #: store numbers natively.
+    decimal: str
+    thousands: str
 
 
-def read_header(path: Path, dialect: CsvDialect) -> list[str]:
-    try:
-        with path.open(encoding=_CODECS[dialect.encoding], newline="") as handle:
-            first = next(csv.reader(handle, delimiter=dialect.delimiter, quotechar=dialect.quote))
-    except StopIteration:
-        raise ContractError(f"{path.name}: het bestand is leeg") from None
-    except UnicodeDecodeError:
-        raise ContractError(
-            f"{path.name}: tekens passen niet bij codering {dialect.encoding}; "
-            "stel csv.encoding in voor deze bron"
-        ) from None
-    return [h.strip() for h in first]
+def read_csv_raw(
+    processor: Processor,
+    path: Path,
+    dialect_overrides: CsvDialect,
+    name: str,
+    *,
+    file_format: str = "csv",
+) -> RawTable:
+    """Detect how ``path`` is written (``dialect_overrides`` win) and read it as ``name``."""
+    return load_csv(processor, path, detect_csv(path, dialect_overrides), name, file_format)
 
 
-def load_raw(processor: Processor, path: Path, dialect: CsvDialect, name: str) -> RawTable:
-    headers = read_header(path, dialect)
-    if len(set(headers)) != len(headers):
-        raise ContractError(f"{path.name}: de kopregel bevat dezelfde kolomnaam meer dan eens")
-    columns = "{" + ", ".join(f"'{_quote(h)}': 'VARCHAR'" for h in headers) + "}"
-    rejects = f"{name}_rejects"
-    processor.execute(f"DROP TABLE IF EXISTS {rejects}")
-    processor.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {name}_scan AS
-        SELECT row_number() OVER () AS _scan_row, *
-        FROM read_csv(?, delim = ?, quote = ?, escape = ?, header = true, auto_detect = false,
-                      columns = {columns}, encoding = ?, store_rejects = true,
-                      rejects_table = '{rejects}', rejects_scan = '{name}_reject_scans')
-        """,
-        [
-            str(path),
-            dialect.delimiter,
-            dialect.quote,
-            dialect.quote,
-            _DUCKDB_ENCODINGS[dialect.encoding],
-        ],
-    )
-    # One rejected record shifts the numbers of the records after it; recover the real
-    # record number so every finding points at the row a person sees in Excel.
-    rejected = processor.query(
-        f"SELECT DISTINCT line, error_type FROM {rejects} ORDER BY line"
-    ).rows
-    processor.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {name} AS
-        WITH gaps AS (
-            SELECT line - 1 - row_number() OVER (ORDER BY line) AS before_scan_row
-            FROM (SELECT DISTINCT line FROM {rejects})
-        )
-        SELECT s.* EXCLUDE (_scan_row),
-               s._scan_row + 1 + (SELECT count(*) FROM gaps WHERE gaps.before_scan_row < s._scan_row)
-                   AS _row
-        FROM {name}_scan AS s
-        """
-    )
-    processor.execute(f"DROP TABLE {name}_scan")
+#: The loader's entry point until it calls :func:`koers.ingestion.readers.read_raw`.
+load_raw = read_csv_raw
+
+
+def load_csv(
+    processor: Processor,
+    path: Path,
+    settings: CsvSettings,
+    name: str,
+    file_format: str = "csv",
+) -> RawTable:
+    """Read ``path`` with known settings into the raw table ``name``."""
+    headers = csv_headers(path, settings)
+    with bounded_memory(processor):
+        if settings.duckdb_encoding is None:
+            rejected = _scan_transcoded(processor, path, headers, settings, name)
+        else:
+            try:
+                rejected = _scan_csv(
+                    processor, path, headers, settings, settings.duckdb_encoding, name
+                )
+            except ContractError as exc:
+                if settings.duckdb_encoding != "latin-1" or "latin-1" not in exc.message:
+                    raise
+                # A windows-1252 byte DuckDB's latin-1 refuses turned up after the sample.
+                rejected = _scan_transcoded(processor, path, headers, settings, name)
     return RawTable(
         name=name,
         headers=headers,
-        rejected=[(int(line), _reject_reason(str(kind))) for line, kind in rejected],
+        rejected=rejected,
+        format=file_format,
+        decimal=settings.decimal,
+        thousands=settings.thousands,
     )
 
 
-def _reject_reason(kind: str) -> str:
-    return {
-        "TOO MANY COLUMNS": "rij heeft meer velden dan de kopregel",
-        "MISSING COLUMNS": "rij heeft minder velden dan de kopregel",
-        "UNQUOTED VALUE": "aanhalingstekens niet goed afgesloten",
-        "LINE SIZE OVER MAXIMUM": "rij is te lang",
-        "INVALID ENCODING": "tekens passen niet bij de codering",
-    }.get(kind, f"rij niet te lezen ({kind.lower()})")
+def csv_headers(path: Path, settings: CsvSettings) -> list[str]:
+    """Column names: the trimmed header record, or ``kolom1``, ``kolom2``, ... without one."""
+    text = read_sample_text(path, settings.codec)
+    reader = csv.reader(io.StringIO(text), delimiter=settings.delimiter, quotechar=settings.quote)
+    first = next((record for record in reader if record), None)
+    if first is None:
+        raise ContractError(f"{path.name}: het bestand is leeg")
+    if not settings.header:
+        return [f"kolom{i}" for i in range(1, len(first) + 1)]
+    if any("\ufffd" in field for field in first):
+        raise ContractError(
+            f"{path.name}: tekens in de kopregel passen niet bij codering {settings.encoding}; "
+            "stel csv.encoding in voor deze bron"
+        )
+    # An export that ends every line with the delimiter has an unnamed last column.
+    headers = [field.strip() or f"kolom{i}" for i, field in enumerate(first, start=1)]
+    check_headers(path, headers)
+    return headers
 
 
-def _quote(text: str) -> str:
+def check_headers(path: Path, headers: Sequence[str]) -> None:
+    """Refuse names DuckDB would confuse: it compares column names case-insensitively."""
+    seen: set[str] = set()
+    for header in headers:
+        key = header.lower()
+        if key == ROW_COLUMN:
+            raise ContractError(
+                f"{path.name}: kolomnaam '{header}' is gereserveerd voor het rijnummer"
+            )
+        if key in seen:
+            raise ContractError(f"{path.name}: de kopregel bevat kolom '{header}' meer dan eens")
+        seen.add(key)
+
+
+def _scan_csv(
+    processor: Processor,
+    path: Path,
+    headers: list[str],
+    settings: CsvSettings,
+    encoding: str,
+    name: str,
+    shown_as: Path | None = None,
+) -> list[tuple[int, str]]:
+    return scan_text(
+        processor,
+        name,
+        path,
+        headers,
+        delimiter=settings.delimiter,
+        quote=settings.quote,
+        header=settings.header,
+        encoding=encoding,
+        shown_as=shown_as or path,
+    )
+
+
+def _scan_transcoded(
+    processor: Processor, path: Path, headers: list[str], settings: CsvSettings, name: str
+) -> list[tuple[int, str]]:
+    """DuckDB reads UTF-8 and UTF-16 only; a single-byte file goes through a UTF-8 copy.
+
+    Line structure is unchanged, so row numbers and rejects still point at the original.
+    """
+    handle, temp = tempfile.mkstemp(prefix="koers-", suffix=".csv")
+    os.close(handle)
+    copy = Path(temp)
+    try:
+        _transcode(path, settings.codec, copy)
+        return _scan_csv(processor, copy, headers, settings, "utf-8", name, shown_as=path)
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def _single_byte_fallback(error: UnicodeError) -> tuple[str, int]:
+    # windows-1252 leaves five bytes undefined; read them as latin-1 does, like browsers.
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("koers-latin-1", _single_byte_fallback)
+
+
+def _transcode(source: Path, codec: str, target: Path) -> None:
+    with source.open("rb") as reader, target.open("wb") as writer:
+        while chunk := reader.read(_TRANSCODE_CHUNK):
+            writer.write(chunk.decode(codec, errors="koers-latin-1").encode("utf-8"))
+
+
+def scan_text(
+    processor: Processor,
+    name: str,
+    path: Path,
+    columns: Sequence[str],
+    *,
+    delimiter: str,
+    quote: str,
+    header: bool,
+    encoding: str = "utf-8",
+    shown_as: Path | None = None,
+) -> list[tuple[int, str]]:
+    """Parse a delimited text file into temp table ``name`` (``_row`` + VARCHAR columns).
+
+    Returns (row, reason) for the records DuckDB rejected. Rows are numbered as the file
+    numbers its records, header included: a record spanning lines in quotes is one row,
+    like in Excel. An empty line in the middle is skipped by DuckDB without a trace, so the
+    numbers of the rows after it are one lower than in Excel.
+    """
+    if not _TABLE_NAME.match(name):
+        raise ValueError(f"geen geldige naam voor een tijdelijke tabel: {name!r}")
+    rejects, scans = f"{name}_rejects", f"{name}_reject_scans"
+    for table in (rejects, scans):
+        processor.execute(f"DROP TABLE IF EXISTS {table}")
+    types = "{" + ", ".join(f"'{_sql_text(c)}': 'VARCHAR'" for c in columns) + "}"
+    try:
+        # The table is filled in file order (preserve_insertion_order, see bounded_memory),
+        # so rowid is the record's position among the records DuckDB kept. Numbering with
+        # row_number() OVER () instead would force the scan onto one thread.
+        processor.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {name} AS
+            SELECT CAST(NULL AS BIGINT) AS {ROW_COLUMN}, *
+            FROM read_csv(?, delim = ?, quote = ?, escape = ?, header = ?, auto_detect = false,
+                          columns = {types}, encoding = ?, max_line_size = {MAX_LINE_BYTES},
+                          store_rejects = true, rejects_table = '{rejects}',
+                          rejects_scan = '{scans}')
+            """,
+            [str(path), delimiter, quote, quote, header, encoding],
+        )
+    except Exception as exc:  # DuckDB's own error type stays inside koers.engine
+        raise ContractError(
+            f"{(shown_as or path).name}: niet te lezen als tekstbestand ({first_line(exc)})"
+        ) from exc
+    first_row = 2 if header else 1
+    kinds = processor.query(
+        f"SELECT line, list(DISTINCT error_type) FROM {rejects} GROUP BY line ORDER BY line"
+    ).rows
+    _number_rows(processor, name, rejects, first_row, bool(kinds))
+    for table in (rejects, scans):
+        processor.execute(f"DROP TABLE IF EXISTS {table}")
+    return [(int(line), _reject_reason(list(errors))) for line, errors in kinds]
+
+
+def _number_rows(
+    processor: Processor, name: str, rejects: str, first_row: int, any_rejected: bool
+) -> None:
+    """Fill ``_row`` from rowid, skipping the numbers of rejected records.
+
+    DuckDB reports a rejected record by its number (``line``). The k-th rejected record
+    moves every later kept record up by one, so a kept record at position p gets
+    p + first_row + (number of rejected records whose threshold is at or before p), with
+    threshold = line - first_row - (k - 1): the position of the first kept record after it.
+    """
+    if not any_rejected:
+        processor.execute(f"UPDATE {name} SET {ROW_COLUMN} = rowid + {first_row}")
+        return
+    processor.execute(
+        f"""
+        UPDATE {name} SET {ROW_COLUMN} = {name}.rowid + {first_row} + shifts.shift
+        FROM (
+            SELECT threshold AS low,
+                   lead(threshold, 1, 9223372036854775807) OVER (ORDER BY shift) AS high,
+                   shift
+            FROM (
+                SELECT 0 AS threshold, 0 AS shift
+                UNION ALL
+                SELECT line - {first_row} - (row_number() OVER (ORDER BY line) - 1),
+                       row_number() OVER (ORDER BY line)
+                FROM (SELECT DISTINCT line FROM {rejects})
+            )
+        ) AS shifts
+        WHERE {name}.rowid >= shifts.low AND {name}.rowid < shifts.high
+        """
+    )
+
+
+#: DuckDB's reject kinds, most telling first: one record can have several.
+_REJECT_REASONS = {
+    "INVALID ENCODING": "tekens passen niet bij de codering",
+    "UNQUOTED VALUE": "aanhalingstekens niet goed afgesloten",
+    "TOO MANY COLUMNS": "rij heeft meer velden dan de kopregel",
+    "MISSING COLUMNS": "rij heeft minder velden dan de kopregel",
+    "LINE SIZE OVER MAXIMUM": "rij is te lang",
+}
+
+
+def _reject_reason(kinds: list[str]) -> str:
+    for kind, reason in _REJECT_REASONS.items():
+        if kind in kinds:
+            return reason
+    return f"rij niet te lezen ({', '.join(sorted(kinds)).lower()})"
+
+
+@contextmanager
+def bounded_memory(processor: Processor) -> Iterator[None]:
+    """Cap DuckDB's memory while a file is read, and keep insertion order on.
+
+    Raw tables are written once and read once in order, so spilling them to DuckDB's temp
+    directory costs little; holding a 2 GB delivery in memory would starve the rest. The
+    settings are the connection's own again afterwards. Without a temp directory DuckDB
+    cannot spill, so the cap is left off there.
+    """
+    limit, temp_dir, ordered = processor.query(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory'), "
+        "current_setting('preserve_insertion_order')"
+    ).rows[0]
+    cap = bool(temp_dir) and _size_bytes(str(limit)) > RAW_MEMORY_LIMIT_BYTES
+    if cap:
+        processor.execute(f"SET memory_limit = '{RAW_MEMORY_LIMIT_BYTES}B'")
+    if not ordered:
+        processor.execute("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        if not ordered:
+            processor.execute("SET preserve_insertion_order = false")
+        if cap:
+            # DuckDB shows the limit rounded; RESET restores the default exactly.
+            processor.execute("RESET memory_limit")
+            now = processor.query("SELECT current_setting('memory_limit')").scalar()
+            if now != limit:
+                processor.execute(f"SET memory_limit = '{_sql_text(str(limit))}'")
+
+
+_SIZE = re.compile(r"^\s*([\d.]+)\s*([KMGTPE]?)(?:i?B|bytes)?\s*$", re.IGNORECASE)
+_UNIT_POWERS = {"": 0, "K": 1, "M": 2, "G": 3, "T": 4, "P": 5, "E": 6}
+
+
+def _size_bytes(text: str) -> float:
+    """DuckDB's ``'18.8 GiB'`` in bytes; anything else counts as unlimited."""
+    match = _SIZE.match(text)
+    if not match:
+        return float("inf")
+    return float(match.group(1)) * (1 << (10 * _UNIT_POWERS[match.group(2).upper()]))
+
+
+def _sql_text(text: str) -> str:
     return text.replace("'", "''")
+
+
+__all__ = [
+    "ROW_COLUMN",
+    "RawTable",
+    "bounded_memory",
+    "check_headers",
+    "csv_headers",
+    "load_csv",
+    "load_raw",
+    "read_csv_raw",
+    "scan_text",
+]

@@ -1,56 +1,67 @@
-"""Loading one delivered file: check it against its contract, keep what is valid, set the
-rest aside with a reason, and record the load — all in one transaction.
+"""Loading one delivery: check it against its contract, keep what is valid, set the rest
+aside with a reason, and record the load — all in one transaction.
 
-Flow for a file: landing (the raw file kept as delivered, named by its hash) → the processor
-reads it as text → each row is typed and checked → valid rows go to ``staging.<table>``,
-invalid ones to ``landing.quarantine`` → ``landing.loads`` records the delivery. A file
-already loaded (same hash for the same source) is skipped, so loading twice adds nothing.
+Flow for a delivery (a dropped file, or what an API or database fetch wrote to landing):
+the raw file is kept in landing named by its hash → the processor reads it as text → each
+row is typed, checked and its personal columns pseudonymised → valid rows replace their
+earlier versions in ``staging.<table>``, invalid ones go to the quarantine → the ledger
+records the load (and the source's new watermark). A killed load leaves nothing behind: the
+transaction never committed, and the next run loads the delivery again.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from itertools import count
+from pathlib import Path
 
 from koers.config import Project, SourceConfig
 from koers.engine import Processor, Warehouse
 from koers.errors import ContractError
-from koers.ingestion.contracts import Contract, ContractColumn
-from koers.ingestion.csv_reader import load_raw
-from koers.sources.files import SourceFile, list_files
-
-LOADS_TABLE = "landing.loads"
-QUARANTINE_TABLE = "landing.quarantine"
-
-LOADS_SCHEMA = {
-    "load_id": "VARCHAR",
-    "run_id": "VARCHAR",
-    "source": "VARCHAR",
-    "contract": "VARCHAR",
-    "contract_version": "INTEGER",
-    "target_table": "VARCHAR",
-    "file_name": "VARCHAR",
-    "sha256": "VARCHAR",
-    "size_bytes": "BIGINT",
-    "rows_read": "BIGINT",
-    "rows_loaded": "BIGINT",
-    "rows_quarantined": "BIGINT",
-    "loaded_at": "TIMESTAMP",
-}
-QUARANTINE_SCHEMA = {
-    "load_id": "VARCHAR",
-    "source": "VARCHAR",
-    "file_name": "VARCHAR",
-    "row_number": "BIGINT",
-    "column_name": "VARCHAR",
-    "value": "VARCHAR",
-    "reason": "VARCHAR",
-}
+from koers.ingestion.checks import CheckContext, check_rows
+from koers.ingestion.contracts import Contract
+from koers.ingestion.csv_reader import RawTable
+from koers.ingestion.ledger import (
+    QUARANTINE_SCHEMA,
+    QUARANTINE_TABLE,
+    quarantine_rows,
+    record_load,
+    set_watermark,
+    sql_text,
+    utc_now,
+)
+from koers.ingestion.readers import read_raw
+from koers.ingestion.versioning import apply_versions
+from koers.privacy.pseudonym import load_key
 
 _temp_names = count()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One unit of loading, known by the hash of its content."""
+
+    path: Path
+    sha256: str
+    size_bytes: int
+    #: The name a person recognises: the dropped file's name, or the fetch's.
+    name: str
+    #: For fetched sources: the watermark to store once this delivery is loaded.
+    watermark: str | None = None
+    #: Whether ``path`` is already the kept copy in landing (fetched deliveries are).
+    in_landing: bool = False
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What loading needs from the project beyond the source: contracts to recognise a file
+    of another source, seed files for references, and where the pseudonym key lives."""
+
+    contracts: Mapping[str, Contract]
+    seeds: Mapping[str, Path]
+    pseudonym_key_env: str
 
 
 @dataclass(frozen=True)
@@ -61,237 +72,200 @@ class LoadResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    rows_replaced: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
-def ensure_ingestion_tables(warehouse: Warehouse, contracts: list[Contract]) -> None:
-    warehouse.create_table(LOADS_TABLE, LOADS_SCHEMA)
-    warehouse.create_table(QUARANTINE_TABLE, QUARANTINE_SCHEMA)
-    for contract in contracts:
-        warehouse.create_table(contract.staging_table, contract.staging_schema())
+def load_id_for(source: SourceConfig, delivery: Delivery) -> str:
+    return f"{source.name}-{delivery.sha256[:16]}"
 
 
-def pending_files(project: Project, warehouse: Warehouse, source: SourceConfig) -> list[SourceFile]:
-    """Files in the source folder whose content this source has not loaded before."""
-    loaded = {
-        row[0]
-        for row in warehouse.query(
-            f"SELECT sha256 FROM {LOADS_TABLE} WHERE source = '{_sql_text(source.name)}'"
-        ).rows
-    }
-    return [f for f in list_files(project, source) if f.sha256 not in loaded]
-
-
-def load_file(
+def load_delivery(
     project: Project,
     warehouse: Warehouse,
     source: SourceConfig,
     contract: Contract,
-    file: SourceFile,
+    delivery: Delivery,
     run_id: str,
+    context: LoadContext,
 ) -> LoadResult:
-    load_id = f"{source.name}-{file.sha256[:16]}"
-    _keep_in_landing(project, source, file)
+    load_id = load_id_for(source, delivery)
+    kept = delivery.path if delivery.in_landing else keep_in_landing(project, source, delivery)
     name = f"_koers_raw_{next(_temp_names)}"
+    temps = [name, f"{name}_rejects", f"{name}_reject_scans", f"{name}_checked"]
     with warehouse.processor() as processor:
-        raw = load_raw(processor, file.path, source.csv, name)
-        _check_headers(file, contract, raw.headers)
-        checked = _check_rows(processor, raw.name, contract)
-        rows_read = int(processor.query(f"SELECT count(*) FROM {raw.name}").scalar()) + len(
-            raw.rejected
+        try:
+            raw = read_raw(processor, kept, source, name)
+            notes = _check_headers(delivery, contract, raw, context.contracts)
+            check_context = CheckContext(
+                pseudonym_key=(
+                    load_key(context.pseudonym_key_env)
+                    if any(c.handling == "pseudonymise" for c in contract.columns)
+                    else None
+                ),
+                references=_load_references(processor, contract, context.seeds, temps),
+            )
+            checked = check_rows(processor, raw, contract, check_context, f"{name}_checked")
+            rows_read = int(processor.query(f"SELECT count(*) FROM {raw.name}").scalar())
+            rows_read += len(raw.rejected)
+            result = _commit(
+                warehouse, processor, source, contract, delivery, load_id, raw, checked, run_id
+            )
+        finally:
+            for table in temps:
+                processor.execute(f"DROP TABLE IF EXISTS {table}")
+    return LoadResult(
+        source.name,
+        delivery.name,
+        False,
+        rows_read,
+        result[0],
+        result[1],
+        result[2],
+        notes,
+    )
+
+
+def _commit(
+    warehouse: Warehouse,
+    processor: Processor,
+    source: SourceConfig,
+    contract: Contract,
+    delivery: Delivery,
+    load_id: str,
+    raw: RawTable,
+    checked: str,
+    run_id: str,
+) -> tuple[int, int, int]:
+    """Everything that changes the warehouse, in one transaction: all of it or none."""
+    gemeente = f"'{sql_text(source.gemeente)}'" if source.gemeente else "CAST(NULL AS VARCHAR)"
+    stored = [c.name for c in contract.stored_columns]
+    schema = contract.staging_schema()
+    file_name = sql_text(delivery.name)
+    with warehouse.transaction():
+        incoming = warehouse.stage_from_processor(
+            processor,
+            f"SELECT {', '.join(stored)}, {gemeente} AS gemeente_code, "
+            f"'{load_id}' AS _load_id FROM {checked} WHERE _failed_column IS NULL",
+            f"{checked}_incoming",
+            schema,
         )
-        gemeente = _sql_text(source.gemeente or "")
-        stored = [c.name for c in contract.stored_columns]
-        with warehouse.transaction():
-            loaded = warehouse.append_from_processor(
-                processor,
-                f"SELECT {', '.join(stored)}, '{gemeente}', '{load_id}' FROM {checked} "
-                "WHERE _failed_column IS NULL ORDER BY _row",
+        try:
+            loaded = int(warehouse.query(f"SELECT count(*) FROM {incoming}").scalar())
+            replaced = apply_versions(warehouse, contract, incoming, load_id)
+        finally:
+            warehouse.unstage(incoming)
+        quarantined = warehouse.append_from_processor(
+            processor,
+            f"SELECT '{load_id}', '{sql_text(source.name)}', '{file_name}', "
+            f"_row, _failed_column, _failed_value, _failed_reason FROM {checked} "
+            "WHERE _failed_column IS NOT NULL ORDER BY _row",
+            QUARANTINE_TABLE,
+            list(QUARANTINE_SCHEMA),
+        )
+        quarantined += quarantine_rows(
+            warehouse,
+            [
+                (load_id, source.name, delivery.name, row, None, None, reason)
+                for row, reason in raw.rejected
+            ],
+        )
+        record_load(
+            warehouse,
+            (
+                load_id,
+                run_id,
+                source.name,
+                contract.name,
+                contract.version,
                 contract.staging_table,
-                [*stored, "gemeente_code", "_load_id"],
-            )
-            quarantined = warehouse.append_from_processor(
-                processor,
-                f"SELECT '{load_id}', '{_sql_text(source.name)}', '{_sql_text(file.path.name)}', "
-                f"_row, _failed_column, _failed_value, _failed_reason FROM {checked} "
-                "WHERE _failed_column IS NOT NULL ORDER BY _row",
-                QUARANTINE_TABLE,
-                list(QUARANTINE_SCHEMA),
-            )
-            quarantined += warehouse.insert_rows(
-                QUARANTINE_TABLE,
-                list(QUARANTINE_SCHEMA),
-                [
-                    (load_id, source.name, file.path.name, row, None, None, reason)
-                    for row, reason in raw.rejected
-                ],
-            )
-            warehouse.insert_rows(
-                LOADS_TABLE,
-                list(LOADS_SCHEMA),
-                [
-                    (
-                        load_id,
-                        run_id,
-                        source.name,
-                        contract.name,
-                        contract.version,
-                        contract.staging_table,
-                        file.path.name,
-                        file.sha256,
-                        file.size_bytes,
-                        rows_read,
-                        loaded,
-                        quarantined,
-                        datetime.now(UTC).replace(tzinfo=None),
-                    )
-                ],
-            )
-        for table in (checked, raw.name, f"{raw.name}_rejects", f"{raw.name}_reject_scans"):
-            processor.execute(f"DROP TABLE IF EXISTS {table}")
-    return LoadResult(source.name, file.path.name, False, rows_read, loaded, quarantined)
+                delivery.name,
+                delivery.sha256,
+                delivery.size_bytes,
+                loaded + quarantined,
+                loaded,
+                quarantined,
+                utc_now(),
+            ),
+        )
+        if delivery.watermark is not None:
+            set_watermark(warehouse, source.name, delivery.watermark, load_id)
+    return loaded, quarantined, replaced
 
 
-def _keep_in_landing(project: Project, source: SourceConfig, file: SourceFile) -> None:
+def landing_folder(project: Project, source: SourceConfig) -> Path:
+    return project.dir / "landing" / source.name
+
+
+def keep_in_landing(project: Project, source: SourceConfig, delivery: Delivery) -> Path:
     """Keep the raw delivery, immutable and named by its hash, before anything reads it."""
-    folder = project.dir / "landing" / source.name
+    folder = landing_folder(project, source)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{file.sha256}{file.path.suffix}"
+    target = folder / f"{delivery.sha256}{delivery.path.suffix.lower()}"
     if not target.exists():
-        partial = target.with_suffix(".partial")
-        shutil.copyfile(file.path, partial)
+        partial = target.with_name(target.name + ".partial")
+        shutil.copyfile(delivery.path, partial)
         partial.replace(target)
+    return target
 
 
-def _check_headers(file: SourceFile, contract: Contract, headers: list[str]) -> None:
-    missing = [c.header for c in contract.columns if c.required and c.header not in headers]
+def _check_headers(
+    delivery: Delivery, contract: Contract, raw: RawTable, contracts: Mapping[str, Contract]
+) -> list[str]:
+    """Refuse a delivery without the required columns; name the contract it fits instead,
+    if any. Returns notes about columns the contract does not know (they are ignored)."""
+    present = set(raw.headers)
+    missing = [c.header for c in contract.columns if c.required and c.header not in present]
     if missing:
-        raise ContractError(
-            f"{file.path.name}: verplichte kolom(men) ontbreken: {', '.join(missing)} "
+        message = (
+            f"{delivery.name}: verplichte kolom(men) ontbreken: {', '.join(missing)} "
             f"(contract {contract.name}); het bestand is niet geladen"
         )
+        other = _fitting_contract(present, contract, contracts)
+        if other:
+            message += (
+                f". Het lijkt een levering voor contract '{other}': staat het in de goede map?"
+            )
+        elif len(raw.headers) == 1 and any(d in raw.headers[0] for d in ";,\t|"):
+            message += (
+                ". Alle kolommen staan in één kolom: klopt het scheidingsteken (csv.delimiter)?"
+            )
+        raise ContractError(message)
+    known = {c.header for c in contract.columns}
+    extra = [h for h in raw.headers if h not in known]
+    return [f"kolom(men) niet in het contract, genegeerd: {', '.join(extra)}"] if extra else []
 
 
-def _check_rows(processor: Processor, raw: str, contract: Contract) -> str:
-    """Type every column and name the first problem of each row; returns the checked table."""
-    typed, reasons = [], []
-    present = {r[0] for r in processor.query(f"SELECT column_name FROM (DESCRIBE {raw})").rows}
+def _fitting_contract(
+    headers: set[str], contract: Contract, contracts: Mapping[str, Contract]
+) -> str | None:
+    for other in contracts.values():
+        required = {c.header for c in other.columns if c.required}
+        if other.name != contract.name and required and required <= headers:
+            return other.name
+    return None
+
+
+def _load_references(
+    processor: Processor, contract: Contract, seeds: Mapping[str, Path], temps: list[str]
+) -> dict[str, str]:
+    relations: dict[str, str] = {}
     for column in contract.columns:
-        if not column.stored and not column.required:
+        if not column.references or column.references in relations:
             continue
-        text = (
-            f"nullif(trim(\"{_ident(column.header)}\"), '')"
-            if column.header in present
-            else "CAST(NULL AS VARCHAR)"
-        )
-        value = _typed(column, text)
-        if column.stored:
-            typed.append(f"{value} AS {column.name}")
-        reasons.append((column, text, value))
-    failed = _first_failure(reasons)
-    checked = f"{raw}_checked"
-    processor.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {checked} AS
-        SELECT _row, {", ".join(typed)},
-               {failed["column"]} AS _failed_column,
-               {failed["value"]} AS _failed_value,
-               {failed["reason"]} AS _failed_reason
-        FROM {raw}
-        """
-    )
-    return checked
-
-
-def _typed(column: ContractColumn, text: str) -> str:
-    if column.type == "text":
-        return text
-    if column.type in ("date", "timestamp"):
-        parsed = f"try_strptime({text}, '{_sql_text(column.format or '')}')"
-        return f"CAST({parsed} AS DATE)" if column.type == "date" else parsed
-    if column.type == "decimal":
-        # Dutch exports write 1.234,5: drop the thousands dots, then the comma is the point.
-        return f"try_cast(replace(replace({text}, '.', ''), ',', '.') AS DOUBLE)"
-    if column.type == "integer":
-        return f"try_cast(replace({text}, '.', '') AS BIGINT)"
-    return (
-        f"CASE lower({text}) WHEN 'ja' THEN true WHEN 'true' THEN true WHEN '1' THEN true "
-        f"WHEN 'nee' THEN false WHEN 'false' THEN false WHEN '0' THEN false END"
-    )
-
-
-_TYPE_WORDS = {
-    "integer": "geen geheel getal",
-    "decimal": "geen getal",
-    "boolean": "geen ja/nee-waarde",
-}
-
-
-def _reason(column: ContractColumn, text: str, value: str) -> list[tuple[str, str]]:
-    """(condition, Dutch reason) pairs for one column, most basic first."""
-    checks = []
-    if column.required:
-        checks.append((f"{text} IS NULL", "verplicht veld is leeg"))
-    if column.type in ("date", "timestamp"):
-        shown = (
-            (column.format or "")
-            .replace("%d", "dd")
-            .replace("%m", "mm")
-            .replace("%Y", "jjjj")
-            .replace("%H", "uu")
-            .replace("%M", "mm")
-        )
-        checks.append(
-            (f"{text} IS NOT NULL AND {value} IS NULL", f"geen geldige datum (verwacht {shown})")
-        )
-    elif column.type in _TYPE_WORDS:
-        checks.append((f"{text} IS NOT NULL AND {value} IS NULL", _TYPE_WORDS[column.type]))
-    if column.allowed:
-        options = ", ".join(f"'{_sql_text(a)}'" for a in column.allowed)
-        shown = ", ".join(column.allowed)
-        checks.append(
-            (
-                f"{text} IS NOT NULL AND {text} NOT IN ({options})",
-                f"onbekende waarde (toegestaan: {shown})",
+        seed, _, seed_column = column.references.partition(".")
+        if seed not in seeds:
+            raise ContractError(
+                f"contract {contract.name}, kolom {column.name}: verwijst naar seed '{seed}', "
+                "maar die bestaat niet"
             )
+        relation = f"_koers_ref_{next(_temp_names)}"
+        temps.append(relation)
+        processor.execute(
+            f"CREATE OR REPLACE TEMP TABLE {relation} AS SELECT DISTINCT "
+            f'trim(CAST("{seed_column}" AS VARCHAR)) AS value FROM read_csv(?, header = true, '
+            "delim = ',', quote = '\"', all_varchar = true)",
+            [str(seeds[seed])],
         )
-    return checks
-
-
-def _first_failure(columns: list[tuple[ContractColumn, str, str]]) -> dict[str, str]:
-    branches = [
-        (condition, column, text, reason)
-        for column, text, value in columns
-        for condition, reason in _reason(column, text, value)
-    ]
-    if not branches:
-        return {
-            "column": "CAST(NULL AS VARCHAR)",
-            "value": "CAST(NULL AS VARCHAR)",
-            "reason": "CAST(NULL AS VARCHAR)",
-        }
-
-    def case(pick: Callable[[ContractColumn, str, str], str]) -> str:
-        whens = " ".join(
-            f"WHEN {condition} THEN {pick(column, text, reason)}"
-            for condition, column, text, reason in branches
-        )
-        return f"CASE {whens} END"
-
-    return {
-        "column": case(lambda c, _t, _r: f"'{c.name}'"),
-        # Personal data is not copied into quarantine either; the row number finds it.
-        "value": case(
-            lambda c, t, _r: (
-                "'(persoonsgegeven, niet bewaard)'" if c.personal != "none" else f"left({t}, 200)"
-            )
-        ),
-        "reason": case(lambda _c, _t, r: f"'{_sql_text(r)}'"),
-    }
-
-
-def _sql_text(text: str) -> str:
-    return text.replace("'", "''")
-
-
-def _ident(text: str) -> str:
-    return text.replace('"', '""')
+        relations[column.references] = relation
+    return relations

@@ -102,6 +102,10 @@ class PackSet:
             for dashboard in pack.dashboards:
                 self.dashboards.add(dashboard.id, dashboard, f"pack {pack.name}")
 
+    def seed_paths(self) -> dict[str, Path]:
+        """Seed files by table name (``core.<name>``), for contract references."""
+        return {path.stem: path for pack in self.packs for path in pack.seed_files}
+
     def pack_of_dashboard(self, dashboard_id: str) -> str:
         return self.dashboards.origin[dashboard_id].removeprefix("pack ")
 
@@ -116,7 +120,19 @@ def available_packs() -> dict[str, Pack]:
     return found
 
 
-def load_packs(names: Iterable[str]) -> PackSet:
+#: The project folder itself acts as a pack when it holds any of these: a BI specialist adds a
+#: source (with its contract), reference tables and models without writing Python.
+PROJECT_PACK_PARTS = ("contracts", "seeds", "models", "metrics.toml", "dashboards.toml")
+
+
+def project_pack(project_dir: Path) -> Pack | None:
+    if any((project_dir / part).exists() for part in PROJECT_PACK_PARTS):
+        return Pack(name="project", title="Eigen project", folder=project_dir)
+    return None
+
+
+def load_packs(names: Iterable[str], project_dir: Path | None = None) -> PackSet:
+    """The named packs, plus the project's own contracts, seeds and models if it has any."""
     available = available_packs()
     chosen = []
     for name in names:
@@ -126,4 +142,5 @@ def load_packs(names: Iterable[str]) -> PackSet:
                 f"koers.toml: sleutel 'packs.enabled': onbekende pack '{name}' (beschikbaar: {known})"
             )
         chosen.append(available[name])
-    return PackSet(chosen)
+    own = project_pack(project_dir) if project_dir else None
+    return PackSet([*chosen, own] if own else chosen)

@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 
 from koers.config import Project, SourceConfig
 from koers.engine import Warehouse
-from koers.errors import ContractError, KoersError, PipelineError
-from koers.ingestion.loader import LoadResult, ensure_ingestion_tables, load_file, pending_files
+from koers.errors import ContractError, KoersError, PipelineError, SourceError
+from koers.ingestion.deliveries import pending_deliveries
+from koers.ingestion.ledger import ensure_ledger
+from koers.ingestion.loader import Delivery, LoadContext, LoadResult, load_delivery
+from koers.ingestion.retention import remove_expired_raw
+from koers.ingestion.versioning import ensure_staging
 from koers.metrics.query import QueryService
 from koers.packs.base import PackSet
 from koers.pipeline.metrics_step import compute_metric, metric_fingerprint
 from koers.pipeline.progress import Progress, Silent
 from koers.pipeline.runlog import RunLog, now
-from koers.sources.files import SourceFile
 from koers.transform.build import (
     BUILD_STATE_SCHEMA,
     BUILD_STATE_TABLE,
@@ -30,6 +33,7 @@ from koers.transform.build import (
     source_fingerprints,
 )
 from koers.transform.graph import build_graph
+from koers.transform.lineage import LINEAGE_SCHEMA, LINEAGE_TABLE
 
 
 @dataclass
@@ -86,51 +90,42 @@ def _run(
     summary: RunSummary,
 ) -> None:
     graph = build_graph(packs)
-    ensure_ingestion_tables(warehouse, list(packs.contracts.values()))
+    ensure_ledger(warehouse)
+    for contract in packs.contracts.values():
+        ensure_staging(warehouse, contract)
     warehouse.create_table(BUILD_STATE_TABLE, BUILD_STATE_SCHEMA)
+    warehouse.create_table(LINEAGE_TABLE, LINEAGE_SCHEMA)
+    context = LoadContext(
+        contracts=packs.contracts,
+        seeds=packs.seed_paths(),
+        pseudonym_key_env=project.privacy.pseudonym_key_env,
+    )
 
-    work: list[tuple[SourceConfig, SourceFile]] = []
+    work: list[tuple[SourceConfig, Delivery]] = []
     for source in project.sources:
         if source.contract not in packs.contracts:
             raise PipelineError(
                 f"bron '{source.name}' noemt contract '{source.contract}', maar geen "
-                "ingeschakelde pack levert dat"
+                "ingeschakelde pack of eigen contracts/-map levert dat"
             )
-        work.extend((source, f) for f in pending_files(project, warehouse, source))
-    progress.start(len(work) + len(graph.nodes) + len(packs.metrics))
-
-    for source, file in work:
-        progress.step(f"laden {source.name}: {file.path.name}")
         started = now()
         try:
-            result = load_file(
-                project, warehouse, source, packs.contracts[source.contract], file, summary.run_id
-            )
-        except ContractError as exc:
+            deliveries = pending_deliveries(project, warehouse, source)
+        except SourceError as exc:
+            # One unreachable API must not keep the other sources from loading.
             summary.refused.append(exc.message)
-            log.step(
-                f"{source.name}/{file.path.name}",
-                "laden",
-                started,
-                "geweigerd",
-                message=exc.message,
-            )
-            progress.done(f"geweigerd {file.path.name}", exc.message)
+            log.step(source.name, "ophalen", started, "mislukt", message=exc.message)
             continue
-        summary.loads.append(result)
-        log.step(
-            f"{source.name}/{file.path.name}",
-            "laden",
-            started,
-            "geslaagd",
-            rows_in=result.rows_read,
-            rows_out=result.rows_loaded,
-            rows_quarantined=result.rows_quarantined,
-        )
-        detail = f"{result.rows_loaded} rijen"
-        if result.rows_quarantined:
-            detail += f", {result.rows_quarantined} apart gezet"
-        progress.done(f"geladen {file.path.name}", detail)
+        if source.type != "files":
+            log.step(source.name, "ophalen", started, "geslaagd", rows_out=len(deliveries))
+        work.extend((source, d) for d in deliveries)
+    progress.start(len(work) + len(graph.nodes) + len(packs.metrics))
+
+    for source, delivery in work:
+        _load_one(project, warehouse, packs, source, delivery, context, progress, log, summary)
+    removed = remove_expired_raw(project, warehouse, packs.contracts)
+    if removed:
+        log.step("landing", "bewaartermijn", now(), "geslaagd", rows_out=len(removed))
 
     current = fingerprints(graph, source_fingerprints(warehouse, graph.sources))
     previous = previous_fingerprints(warehouse)
@@ -142,7 +137,7 @@ def _run(
             log.step(node.table, "bouwen", started, "ongewijzigd")
             progress.done(f"ongewijzigd {node.table}", "")
             continue
-        rows = build_node(warehouse, node, current[node.table], summary.run_id)
+        rows = build_node(warehouse, graph, node, current[node.table], summary.run_id)
         summary.built.append((node.table, rows))
         log.step(node.table, "bouwen", started, "geslaagd", rows_out=rows)
         progress.done(f"gebouwd {node.table}", f"{rows} rijen")
@@ -161,3 +156,53 @@ def _run(
         summary.metrics_computed.append(metric.id)
         log.step(key, "metriek", started, "geslaagd", rows_out=rows)
         progress.done(f"berekend {metric.id}", f"{rows} waarden")
+
+
+def _load_one(
+    project: Project,
+    warehouse: Warehouse,
+    packs: PackSet,
+    source: SourceConfig,
+    delivery: Delivery,
+    context: LoadContext,
+    progress: Progress,
+    log: RunLog,
+    summary: RunSummary,
+) -> None:
+    step = f"{source.name}/{delivery.name}"
+    progress.step(f"laden {step}")
+    started = now()
+    try:
+        result = load_delivery(
+            project,
+            warehouse,
+            source,
+            packs.contracts[source.contract],
+            delivery,
+            summary.run_id,
+            context,
+        )
+    except ContractError as exc:
+        summary.refused.append(exc.message)
+        log.step(step, "laden", started, "geweigerd", message=exc.message)
+        progress.done(f"geweigerd {delivery.name}", exc.message)
+        return
+    summary.loads.append(result)
+    log.step(
+        step,
+        "laden",
+        started,
+        "geslaagd",
+        rows_in=result.rows_read,
+        rows_out=result.rows_loaded,
+        rows_quarantined=result.rows_quarantined,
+        message="; ".join(result.notes) or None,
+    )
+    detail = f"{result.rows_loaded} rijen"
+    if result.rows_replaced:
+        detail += f" ({result.rows_replaced} vervangen)"
+    if result.rows_quarantined:
+        detail += f", {result.rows_quarantined} apart gezet"
+    for note in result.notes:
+        detail += f"; {note}"
+    progress.done(f"geladen {delivery.name}", detail)

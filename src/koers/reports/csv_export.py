@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from koers.reports.cells import neutralise_formula
+
 
 def _cell(value: Any) -> str:
     if value is None:
@@ -25,17 +27,7 @@ def _cell(value: Any) -> str:
         return value.strftime("%d-%m-%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
-    text = str(value)
-    # A cell starting with = + - @ would run as a formula in Excel (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(",", "."))
-    except ValueError:
-        return False
-    return True
+    return neutralise_formula(str(value))
 
 
 def dutch_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:

@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from koers.engine import Warehouse
-from koers.ingestion.loader import LOADS_TABLE
+from koers.ingestion.ledger import LOADS_TABLE
 from koers.transform.graph import ModelGraph, Node, NodeKind
+from koers.transform.lineage import record_lineage
 
 BUILD_STATE_TABLE = "koers_meta.build_state"
 BUILD_STATE_SCHEMA = {
@@ -59,7 +60,9 @@ def previous_fingerprints(warehouse: Warehouse) -> dict[str, str]:
     return {table: fingerprint for table, fingerprint in rows}
 
 
-def build_node(warehouse: Warehouse, node: Node, fingerprint: str, run_id: str) -> int:
+def build_node(
+    warehouse: Warehouse, graph: ModelGraph, node: Node, fingerprint: str, run_id: str
+) -> int:
     with warehouse.transaction():
         rows = (
             _seed(warehouse, node)
@@ -67,6 +70,7 @@ def build_node(warehouse: Warehouse, node: Node, fingerprint: str, run_id: str) 
             else warehouse.replace_table(node.table, node.body)
         )
         record_build(warehouse, node.table, fingerprint, rows, run_id)
+        record_lineage(warehouse, graph, node.table, run_id)
     return rows
 
 

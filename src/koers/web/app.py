@@ -15,17 +15,17 @@ from koers import __version__
 from koers.config import find_project_dir, load_project
 from koers.engine import connect
 from koers.errors import AccessDenied, KoersError, QueryError
-from koers.formatting import dutch_date, number, period_label, with_unit
+from koers.formatting import dutch_date, dutch_datetime, number, period_label, with_unit
 from koers.metrics.query import QueryService
 from koers.packs import load_packs
-from koers.web.routers import api, pages
+from koers.web.routers import api, beheer, pages
 
 HERE = Path(__file__).parent
 
 
 def create_app(project_dir: Path) -> FastAPI:
     project = load_project(find_project_dir(project_dir))
-    packs = load_packs(project.packs)
+    packs = load_packs(project.packs, project.dir)
     warehouse = connect(project, read_only=True)
 
     @asynccontextmanager
@@ -44,12 +44,17 @@ def create_app(project_dir: Path) -> FastAPI:
     app.state.queries = QueryService(project, warehouse, packs)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters.update(
-        number=number, dutch_date=dutch_date, period_label=period_label, with_unit=with_unit
+        number=number,
+        dutch_date=dutch_date,
+        dutch_datetime=dutch_datetime,
+        period_label=period_label,
+        with_unit=with_unit,
     )
     app.state.templates = templates
     app.mount("/static/koers", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(beheer.router)
 
     @app.exception_handler(KoersError)
     def _koers_error(request: Request, exc: KoersError) -> Response:

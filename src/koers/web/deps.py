@@ -1,4 +1,5 @@
-"""Shared request dependencies: who is asking, and the one way to the warehouse."""
+"""Shared request dependencies: who is asking, the one way to the metrics, and the operator's
+view on the bookkeeping."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import Depends, Request
 
 from koers.metrics.query import QueryService
 from koers.privacy.access import PUBLIC, Principal
+from koers.web.admin_queries import AdminQueries
 
 
 def current_user(request: Request) -> Principal:
@@ -21,5 +23,12 @@ def query_service(request: Request) -> QueryService:
     return service
 
 
+def admin_queries(request: Request) -> AdminQueries:
+    # Cheap to make: it holds the shared warehouse connection and the configured source names.
+    service: QueryService = request.app.state.queries
+    return AdminQueries(service.warehouse, [s.name for s in service.project.sources])
+
+
 CurrentUser = Annotated[Principal, Depends(current_user)]
 Queries = Annotated[QueryService, Depends(query_service)]
+Admin = Annotated[AdminQueries, Depends(admin_queries)]

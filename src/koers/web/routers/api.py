@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,10 +11,13 @@ from fastapi.responses import Response
 from koers import __version__
 from koers.metrics.definitions import Metric
 from koers.reports.csv_export import dutch_csv
+from koers.reports.xlsx_export import dutch_xlsx
 from koers.web.deps import CurrentUser, Queries
 from koers.web.params import request_from_params
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _describe(metric: Metric, queries: Queries) -> dict[str, Any]:
@@ -80,25 +84,46 @@ def metric_data(
 def metric_export(
     metric_id: str, request: Request, user: CurrentUser, queries: Queries
 ) -> Response:
-    data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
-    titles = {"period": "Periode", "value": data.metric.title}
-    for dim in data.request.dimensions:
-        titles[dim] = queries.dimension(dim).title
-        titles[f"{dim}_label"] = f"{queries.dimension(dim).title} (naam)"
-    body = dutch_csv(
-        [titles.get(c, c) for c in data.columns],
-        [[row[c] for c in data.columns] for row in _with_dates(data.rows)],
-    )
+    headers, rows = _export_table(metric_id, request, user, queries)
     return Response(
-        body,
+        dutch_csv(headers, rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{metric_id}.csv"'},
     )
 
 
-def _with_dates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from datetime import date
+@router.get(
+    "/metrics/{metric_id}/export.xlsx",
+    summary="Waarden als Excel-werkmap (XLSX)",
+    description="Dezelfde parameters en cijfers als export.csv; datums als echte Excel-datums.",
+)
+def metric_export_xlsx(
+    metric_id: str, request: Request, user: CurrentUser, queries: Queries
+) -> Response:
+    headers, rows = _export_table(metric_id, request, user, queries)
+    title = queries.metric(user, metric_id).title
+    return Response(
+        dutch_xlsx(headers, rows, sheet_title=title),
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{metric_id}.xlsx"'},
+    )
 
+
+def _export_table(
+    metric_id: str, request: Request, user: CurrentUser, queries: Queries
+) -> tuple[list[str], list[list[Any]]]:
+    """Dutch column titles and rows of a metric request; one path for every file format, so
+    a CSV and an XLSX of the same link hold the same numbers."""
+    data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
+    titles = {"period": "Periode", "value": data.metric.title}
+    for dim in data.request.dimensions:
+        titles[dim] = queries.dimension(dim).title
+        titles[f"{dim}_label"] = f"{queries.dimension(dim).title} (naam)"
+    headers = [titles.get(c, c) for c in data.columns]
+    return headers, [[row[c] for c in data.columns] for row in _with_dates(data.rows)]
+
+
+def _with_dates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             k: date.fromisoformat(v) if k == "period" and isinstance(v, str) else v

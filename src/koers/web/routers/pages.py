@@ -21,6 +21,7 @@ from koers.web.charts import line_chart, locale_options, vega_bundle
 from koers.web.dashboards import Dashboard
 from koers.web.deps import CurrentUser, Queries
 from koers.web.params import parse_date
+from koers.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,7 +39,7 @@ def home(request: Request, user: CurrentUser, queries: Queries) -> Response:
         dashboards.append(
             {"dashboard": dashboard, "headline": headline, "comparisons": comparisons}
         )
-    return _render(request, "home.html", {"dashboards": dashboards})
+    return render(request, "home.html", {"dashboards": dashboards})
 
 
 @router.get("/dashboards/{dashboard_id}", response_class=HTMLResponse)
@@ -47,7 +48,7 @@ def dashboard_page(
 ) -> Response:
     dashboard = queries.packs.dashboards.get(dashboard_id)
     if dashboard is None:
-        return _render(request, "error.html", {"message": "Dit dashboard bestaat niet."}, 404)
+        return render(request, "error.html", {"message": "Dit dashboard bestaat niet."}, 404)
     params = request.query_params
     gemeente = params.get("gemeente", "")
     if gemeente and gemeente not in queries.all_gemeenten:
@@ -77,7 +78,7 @@ def dashboard_page(
         "filter_titles": {f: queries.dimension(f).title for f in dashboard.filters},
         "embed_options": json.dumps(locale_options()),
     }
-    return _render(request, "dashboard.html", context)
+    return render(request, "dashboard.html", context)
 
 
 def _panel(
@@ -128,6 +129,7 @@ def _panel(
         "series": series_names,
         "table": table,
         "export_url": f"/api/metrics/{metric.id}/export.csv?{urlencode(query)}",
+        "xlsx_url": f"/api/metrics/{metric.id}/export.xlsx?{urlencode(query)}",
         "api_url": f"/api/metrics/{metric.id}/data?{urlencode(query)}",
     }
 
@@ -151,13 +153,4 @@ def vega_js() -> Response:
         vega_bundle(),
         media_type="text/javascript",
         headers={"Cache-Control": "public, max-age=86400"},
-    )
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status: int = 200
-) -> Response:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, template, {"project": request.app.state.project, **context}, status_code=status
     )

@@ -1,0 +1,300 @@
+"""Typing and checking a raw delivery against its contract, as one set-based SQL statement.
+
+Every value arrives as text. For each row the first broken rule is named (column, value and
+a Dutch reason) so the row can be quarantined while the rest of the file loads. Personal
+columns leave this step already pseudonymised, scrubbed or dropped: nothing downstream ever
+sees them as delivered, not even the quarantine.
+
+Rules run in the processor (DuckDB), vectorised, because a delivery can hold millions of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from koers.engine import Processor
+from koers.errors import PackError
+from koers.ingestion.contracts import Contract, ContractColumn
+from koers.ingestion.csv_reader import RawTable
+from koers.ingestion.dialect import detect_date_format
+from koers.ingestion.ledger import sql_text
+from koers.privacy.pseudonym import bsn_valid_sql, pseudonym_sql
+from koers.privacy.scrub import scrub_sql
+
+#: Shown instead of a personal value in the quarantine; the row number finds it in the file.
+HIDDEN = "(persoonsgegeven, niet bewaard)"
+
+#: ISO forms are always accepted too: spreadsheets, JSON and Parquet deliver them.
+_ISO_DATES = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
+
+_TYPE_WORDS = {
+    "integer": "geen geheel getal",
+    "decimal": "geen getal",
+    "boolean": "geen ja/nee-waarde",
+}
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What the checks need beyond the contract: the pseudonym key and loaded references."""
+
+    pseudonym_key: bytes | None = None
+    #: ``seed.column`` → a processor relation with one VARCHAR column ``value``.
+    references: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    column: ContractColumn
+    condition: str
+    reason: str  # a SQL expression giving the Dutch reason
+
+
+def check_rows(
+    processor: Processor, raw: RawTable, contract: Contract, context: CheckContext, name: str
+) -> str:
+    """Create temp table ``name``: ``_row``, the stored columns with their final values, and
+    ``_failed_column``, ``_failed_value``, ``_failed_reason`` (NULL when the row is valid)."""
+    present = set(raw.headers)
+    texts: dict[str, str] = {}
+    outputs: list[str] = []
+    rules: list[_Rule] = []
+    for column in contract.columns:
+        text = (
+            f"nullif(trim(\"{_ident(column.header)}\"), '')"
+            if column.header in present
+            else "CAST(NULL AS VARCHAR)"
+        )
+        texts[column.name] = text
+        formats = (
+            _date_formats(processor, raw, column) if column.type in ("date", "timestamp") else []
+        )
+        value = _typed(raw, column, text, formats)
+        rules.extend(_rules(column, text, value, context, formats))
+        if column.stored:
+            outputs.append(f"{_final(column, text, value, context)} AS {column.name}")
+
+    key_texts = [texts[name] for name in contract.key]
+    first_row = f"min(_row) OVER (PARTITION BY {', '.join(key_texts)})" if key_texts else "_row"
+    failure = _first_failure(rules, contract)
+    processor.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {name} AS
+        SELECT _row, {", ".join(outputs)},
+               {failure["column"]} AS _failed_column,
+               {failure["value"]} AS _failed_value,
+               {failure["reason"]} AS _failed_reason
+        FROM (SELECT *, {first_row} AS _first_row FROM {raw.name})
+        """
+    )
+    return name
+
+
+def _typed(raw: RawTable, column: ContractColumn, text: str, formats: list[str]) -> str:
+    """The SQL for the typed value, NULL where the text does not parse."""
+    if column.type == "text":
+        return text
+    if column.type in ("date", "timestamp"):
+        listed = ", ".join(f"'{sql_text(f)}'" for f in formats)
+        parsed = f"try_strptime({text}, [{listed}])"
+        return f"CAST({parsed} AS DATE)" if column.type == "date" else parsed
+    if column.type in ("decimal", "integer"):
+        shape = _number_shape(raw, integer=column.type == "integer")
+        plain = text
+        if raw.thousands:
+            plain = f"replace({plain}, '{sql_text(raw.thousands)}', '')"
+        if raw.decimal != ".":
+            plain = f"replace({plain}, '{sql_text(raw.decimal)}', '.')"
+        kind = "BIGINT" if column.type == "integer" else "DOUBLE"
+        return (
+            f"CASE WHEN regexp_full_match({text}, '{sql_text(shape)}') "
+            f"THEN try_cast({plain} AS {kind}) END"
+        )
+    return (
+        f"CASE lower({text}) WHEN 'ja' THEN true WHEN 'true' THEN true WHEN '1' THEN true "
+        f"WHEN 'j' THEN true WHEN 'nee' THEN false WHEN 'false' THEN false WHEN '0' THEN false "
+        f"WHEN 'n' THEN false END"
+    )
+
+
+def _number_shape(raw: RawTable, *, integer: bool) -> str:
+    """A number as this delivery writes it; anything else (``1,234.5`` in a Dutch file) is a
+    finding rather than a silently wrong value."""
+    decimal, thousands = re.escape(raw.decimal), re.escape(raw.thousands)
+    whole = rf"(\d{{1,3}}({thousands}\d{{3}})+|\d+)" if raw.thousands else r"\d+"
+    fraction = "" if integer else rf"({decimal}\d+)?"
+    exponent = "" if integer or raw.thousands else r"([eE][+-]?\d+)?"
+    return rf"[+-]?{whole}{fraction}{exponent}"
+
+
+def _date_formats(processor: Processor, raw: RawTable, column: ContractColumn) -> list[str]:
+    if column.format:
+        return [column.format, *_ISO_DATES]
+    if column.header not in raw.headers:
+        return list(_ISO_DATES)
+    samples = processor.query(
+        f'SELECT "{_ident(column.header)}" FROM {raw.name} '
+        f"WHERE nullif(trim(\"{_ident(column.header)}\"), '') IS NOT NULL LIMIT 2000"
+    ).rows
+    detected = detect_date_format(
+        (str(row[0]).strip() for row in samples), with_time=column.type == "timestamp"
+    )
+    return [detected, *_ISO_DATES] if detected else list(_ISO_DATES)
+
+
+def _final(column: ContractColumn, text: str, value: str, context: CheckContext) -> str:
+    """What is stored: the typed value, or its pseudonym, or the scrubbed text."""
+    if column.handling == "pseudonymise":
+        if context.pseudonym_key is None:
+            raise PackError(f"kolom {column.name}: pseudonimiseren zonder sleutel")
+        return pseudonym_sql(text, context.pseudonym_key, column.personal)
+    if column.handling == "scrub":
+        return scrub_sql(text)
+    return value
+
+
+def _rules(
+    column: ContractColumn, text: str, value: str, context: CheckContext, formats: list[str]
+) -> list[_Rule]:
+    """The rules for one column, most basic first; the first that fails is reported."""
+    rules = []
+    present = f"{text} IS NOT NULL"
+    if column.required:
+        rules.append(_Rule(column, f"{text} IS NULL", _lit("verplicht veld is leeg")))
+    if column.type in ("date", "timestamp"):
+        shown = _shown_format(formats[0] if formats and formats[0] not in _ISO_DATES else None)
+        rules.append(
+            _Rule(
+                column,
+                f"{present} AND {value} IS NULL",
+                _lit(f"geen geldige datum (verwacht {shown})" if shown else "geen geldige datum"),
+            )
+        )
+    elif column.type in _TYPE_WORDS:
+        rules.append(
+            _Rule(column, f"{present} AND {value} IS NULL", _lit(_TYPE_WORDS[column.type]))
+        )
+    if column.personal == "bsn":
+        rules.append(
+            _Rule(
+                column,
+                f"{present} AND NOT {bsn_valid_sql(text)}",
+                _lit("geen geldig BSN (voldoet niet aan de elfproef)"),
+            )
+        )
+    if column.allowed:
+        options = ", ".join(f"'{sql_text(a)}'" for a in column.allowed)
+        rules.append(
+            _Rule(
+                column,
+                f"{present} AND {text} NOT IN ({options})",
+                _lit(f"onbekende waarde (toegestaan: {', '.join(column.allowed)})"),
+            )
+        )
+    if column.minimum is not None:
+        bound = _bound(column, column.minimum)
+        rules.append(
+            _Rule(column, f"{value} < {bound}", _lit(f"kleiner dan het minimum {column.minimum}"))
+        )
+    if column.maximum is not None:
+        bound = _bound(column, column.maximum)
+        rules.append(
+            _Rule(column, f"{value} > {bound}", _lit(f"groter dan het maximum {column.maximum}"))
+        )
+    if column.pattern:
+        rules.append(
+            _Rule(
+                column,
+                f"{present} AND NOT regexp_full_match({text}, '{sql_text(column.pattern)}')",
+                _lit(f"past niet bij het patroon {column.pattern}"),
+            )
+        )
+    if column.references:
+        relation = context.references[column.references]
+        rules.append(
+            _Rule(
+                column,
+                f"{present} AND {text} NOT IN (SELECT value FROM {relation})",
+                _lit(f"onbekend in {column.references}"),
+            )
+        )
+    return rules
+
+
+def _first_failure(rules: list[_Rule], contract: Contract) -> dict[str, str]:
+    key_column = contract.key[0] if contract.key else None
+    duplicate = (
+        "_first_row < _row",
+        key_column,
+        "'sleutel komt eerder voor in deze levering (rij ' || _first_row || ')'",
+    )
+    branches = [(r.condition, r.column.name, r.reason, r.column.personal != "none") for r in rules]
+    by_name = {c.name: c for c in contract.columns}
+    if key_column is not None:
+        branches.append(
+            (duplicate[0], key_column, duplicate[2], by_name[key_column].personal != "none")
+        )
+    if not branches:
+        null = "CAST(NULL AS VARCHAR)"
+        return {"column": null, "value": null, "reason": null}
+
+    texts = {c.name: f"nullif(trim(\"{_ident(c.header)}\"), '')" for c in contract.columns}
+
+    def case(pick: str) -> str:
+        whens = []
+        for condition, name, reason, personal in branches:
+            if pick == "column":
+                result = f"'{name}'"
+            elif pick == "reason":
+                result = reason
+            else:
+                result = f"'{HIDDEN}'" if personal else f"left({texts[name]}, 200)"
+            whens.append(f"WHEN {condition} THEN {result}")
+        return f"CASE {' '.join(whens)} END"
+
+    return {"column": case("column"), "value": case("value"), "reason": case("reason")}
+
+
+def _bound(column: ContractColumn, text: str) -> str:
+    """A contract bound as a SQL literal of the column's type."""
+    try:
+        if column.type in ("date", "timestamp"):
+            parsed = _parse_bound_date(text)
+            return f"DATE '{parsed.isoformat()}'"
+        number = float(text.replace(".", "").replace(",", ".") if "," in text else text)
+    except ValueError:
+        raise PackError(f"kolom {column.name}: grens '{text}' is geen {column.type}") from None
+    return repr(number) if column.type == "decimal" else str(int(number))
+
+
+def _parse_bound_date(text: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _shown_format(fmt: str | None) -> str:
+    if not fmt:
+        return ""
+    return (
+        fmt.replace("%d", "dd")
+        .replace("%m", "mm")
+        .replace("%Y", "jjjj")
+        .replace("%y", "jj")
+        .replace("%H", "uu")
+        .replace("%M", "mm")
+        .replace("%S", "ss")
+    )
+
+
+def _lit(text: str) -> str:
+    return f"'{sql_text(text)}'"
+
+
+def _ident(text: str) -> str:
+    return text.replace('"', '""')

@@ -1,0 +1,58 @@
+"""Retention of raw deliveries in landing.
+
+Landing keeps every delivery as it arrived, so a load can be explained and redone. For
+deliveries that hold personal data that copy is itself a risk: it is removed once the
+retention period set in ``koers.toml`` has passed (AVG: storage limitation). The ledger keeps
+the fact of the load and its hash; staging keeps the pseudonymised rows.
+
+The drop folder belongs to whoever delivers into it; Koers does not delete there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from koers.config import Project
+from koers.engine import Warehouse
+from koers.ingestion.contracts import Contract
+from koers.ingestion.ledger import (
+    LOADS_TABLE,
+    RAW_REMOVED_SCHEMA,
+    RAW_REMOVED_TABLE,
+    sql_text,
+    utc_now,
+)
+
+
+def remove_expired_raw(
+    project: Project,
+    warehouse: Warehouse,
+    contracts: Mapping[str, Contract],
+    now: datetime | None = None,
+) -> list[str]:
+    """Delete raw copies past retention; returns the load ids whose copy was removed."""
+    now = now or utc_now()
+    cutoff = now - timedelta(days=project.privacy.landing_retention_days)
+    personal = [
+        s.name
+        for s in project.sources
+        if s.contract in contracts and contracts[s.contract].holds_personal_data
+    ]
+    if not personal:
+        return []
+    names = ", ".join(f"'{sql_text(n)}'" for n in personal)
+    expired = warehouse.query(
+        f"SELECT load_id, source, sha256, file_name FROM {LOADS_TABLE} "
+        f"WHERE source IN ({names}) AND loaded_at <= CAST('{cutoff.isoformat(sep=' ')}' AS TIMESTAMP) "
+        f"AND load_id NOT IN (SELECT load_id FROM {RAW_REMOVED_TABLE})"
+    ).rows
+    removed = []
+    for load_id, source, sha, file_name in expired:
+        for path in (project.dir / "landing" / str(source)).glob(f"{sha}.*"):
+            path.unlink(missing_ok=True)
+        warehouse.insert_rows(
+            RAW_REMOVED_TABLE, list(RAW_REMOVED_SCHEMA), [(load_id, file_name, now)]
+        )
+        removed.append(str(load_id))
+    return removed
