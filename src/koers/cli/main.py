@@ -167,6 +167,7 @@ def lineage(
             f"{table} is niet uit geleverde bestanden gebouwd (bijvoorbeeld de kalender of een "
             "referentietabel uit een pack).",
             highlight=False,
+            soft_wrap=True,
             markup=False,
         )
         return

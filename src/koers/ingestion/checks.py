@@ -48,6 +48,7 @@ class CheckContext:
 @dataclass(frozen=True)
 class _Rule:
     column: ContractColumn
+    text: str  # the column's text, shown in the quarantine unless it is personal
     condition: str
     reason: str  # a SQL expression giving the Dutch reason
 
@@ -56,37 +57,59 @@ def check_rows(
     processor: Processor, raw: RawTable, contract: Contract, context: CheckContext, name: str
 ) -> str:
     """Create temp table ``name``: ``_row``, the stored columns with their final values, and
-    ``_failed_column``, ``_failed_value``, ``_failed_reason`` (NULL when the row is valid)."""
+    ``_failed_column``, ``_failed_value``, ``_failed_reason`` (NULL when the row is valid).
+
+    Three layers, so that every text and typed value is computed once per row however many
+    rules use it: texts (and the first row of each key), then typed values, then the first
+    failing rule as one index into constant lists of columns and reasons."""
     present = set(raw.headers)
-    texts: dict[str, str] = {}
-    outputs: list[str] = []
+    text_columns, value_columns, outputs = [], [], []
     rules: list[_Rule] = []
-    for column in contract.columns:
-        text = (
+    for index, column in enumerate(contract.columns):
+        text, value = f"_t{index}", f"_v{index}"
+        source = (
             f"nullif(trim(\"{_ident(column.header)}\"), '')"
             if column.header in present
             else "CAST(NULL AS VARCHAR)"
         )
-        texts[column.name] = text
+        text_columns.append(f"{source} AS {text}")
         formats = (
             _date_formats(processor, raw, column) if column.type in ("date", "timestamp") else []
         )
-        value = _typed(raw, column, text, formats)
+        value_columns.append(f"{_typed(raw, column, text, formats)} AS {value}")
         rules.extend(_rules(column, text, value, context, formats))
         if column.stored:
             outputs.append(f"{_final(column, text, value, context)} AS {column.name}")
 
-    key_texts = [texts[name] for name in contract.key]
+    position = {c.name: i for i, c in enumerate(contract.columns)}
+    key_texts = [f"_t{position[name]}" for name in contract.key]
     first_row = f"min(_row) OVER (PARTITION BY {', '.join(key_texts)})" if key_texts else "_row"
-    failure = _first_failure(rules, contract)
+    if key_texts:
+        key_column = contract.columns[position[contract.key[0]]]
+        rules.append(
+            _Rule(
+                key_column,
+                f"_t{position[key_column.name]}",
+                "_first_row < _row",
+                "'sleutel komt eerder voor in deze levering (rij ' || _first_row || ')'",
+            )
+        )
+    failure = _failure_columns(rules)
     processor.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {name} AS
+        WITH texts AS (
+            SELECT _row, {", ".join(text_columns)} FROM {raw.name}
+        ), typed AS (
+            SELECT *, {", ".join(value_columns)}, {first_row} AS _first_row FROM texts
+        ), judged AS (
+            SELECT *, {failure["rule"]} AS _rule FROM typed
+        )
         SELECT _row, {", ".join(outputs)},
                {failure["column"]} AS _failed_column,
                {failure["value"]} AS _failed_value,
                {failure["reason"]} AS _failed_reason
-        FROM (SELECT *, {first_row} AS _first_row FROM {raw.name})
+        FROM judged
         """
     )
     return name
@@ -162,24 +185,26 @@ def _rules(
     rules = []
     present = f"{text} IS NOT NULL"
     if column.required:
-        rules.append(_Rule(column, f"{text} IS NULL", _lit("verplicht veld is leeg")))
+        rules.append(_Rule(column, text, f"{text} IS NULL", _lit("verplicht veld is leeg")))
     if column.type in ("date", "timestamp"):
         shown = _shown_format(formats[0] if formats and formats[0] not in _ISO_DATES else None)
         rules.append(
             _Rule(
                 column,
+                text,
                 f"{present} AND {value} IS NULL",
                 _lit(f"geen geldige datum (verwacht {shown})" if shown else "geen geldige datum"),
             )
         )
     elif column.type in _TYPE_WORDS:
         rules.append(
-            _Rule(column, f"{present} AND {value} IS NULL", _lit(_TYPE_WORDS[column.type]))
+            _Rule(column, text, f"{present} AND {value} IS NULL", _lit(_TYPE_WORDS[column.type]))
         )
     if column.personal == "bsn":
         rules.append(
             _Rule(
                 column,
+                text,
                 f"{present} AND NOT {bsn_valid_sql(text)}",
                 _lit("geen geldig BSN (voldoet niet aan de elfproef)"),
             )
@@ -189,6 +214,7 @@ def _rules(
         rules.append(
             _Rule(
                 column,
+                text,
                 f"{present} AND {text} NOT IN ({options})",
                 _lit(f"onbekende waarde (toegestaan: {', '.join(column.allowed)})"),
             )
@@ -196,17 +222,25 @@ def _rules(
     if column.minimum is not None:
         bound = _bound(column, column.minimum)
         rules.append(
-            _Rule(column, f"{value} < {bound}", _lit(f"kleiner dan het minimum {column.minimum}"))
+            _Rule(
+                column,
+                text,
+                f"{value} < {bound}",
+                _lit(f"kleiner dan het minimum {column.minimum}"),
+            )
         )
     if column.maximum is not None:
         bound = _bound(column, column.maximum)
         rules.append(
-            _Rule(column, f"{value} > {bound}", _lit(f"groter dan het maximum {column.maximum}"))
+            _Rule(
+                column, text, f"{value} > {bound}", _lit(f"groter dan het maximum {column.maximum}")
+            )
         )
     if column.pattern:
         rules.append(
             _Rule(
                 column,
+                text,
                 f"{present} AND NOT regexp_full_match({text}, '{sql_text(column.pattern)}')",
                 _lit(f"past niet bij het patroon {column.pattern}"),
             )
@@ -216,6 +250,7 @@ def _rules(
         rules.append(
             _Rule(
                 column,
+                text,
                 f"{present} AND {text} NOT IN (SELECT value FROM {relation})",
                 _lit(f"onbekend in {column.references}"),
             )
@@ -223,38 +258,26 @@ def _rules(
     return rules
 
 
-def _first_failure(rules: list[_Rule], contract: Contract) -> dict[str, str]:
-    key_column = contract.key[0] if contract.key else None
-    duplicate = (
-        "_first_row < _row",
-        key_column,
-        "'sleutel komt eerder voor in deze levering (rij ' || _first_row || ')'",
+def _failure_columns(rules: list[_Rule]) -> dict[str, str]:
+    """SQL for the index of the first failing rule, and the column, value and reason it
+    names. The conditions are evaluated once; the rest is a lookup by index."""
+    null = "CAST(NULL AS VARCHAR)"
+    if not rules:
+        return {"rule": "CAST(NULL AS INTEGER)", "column": null, "value": null, "reason": null}
+    whens = " ".join(f"WHEN {r.condition} THEN {i}" for i, r in enumerate(rules, start=1))
+    columns = ", ".join(f"'{r.column.name}'" for r in rules)
+    values = " ".join(
+        f"WHEN {i} THEN "
+        + (f"'{HIDDEN}'" if r.column.personal != "none" else f"left({r.text}, 200)")
+        for i, r in enumerate(rules, start=1)
     )
-    branches = [(r.condition, r.column.name, r.reason, r.column.personal != "none") for r in rules]
-    by_name = {c.name: c for c in contract.columns}
-    if key_column is not None:
-        branches.append(
-            (duplicate[0], key_column, duplicate[2], by_name[key_column].personal != "none")
-        )
-    if not branches:
-        null = "CAST(NULL AS VARCHAR)"
-        return {"column": null, "value": null, "reason": null}
-
-    texts = {c.name: f"nullif(trim(\"{_ident(c.header)}\"), '')" for c in contract.columns}
-
-    def case(pick: str) -> str:
-        whens = []
-        for condition, name, reason, personal in branches:
-            if pick == "column":
-                result = f"'{name}'"
-            elif pick == "reason":
-                result = reason
-            else:
-                result = f"'{HIDDEN}'" if personal else f"left({texts[name]}, 200)"
-            whens.append(f"WHEN {condition} THEN {result}")
-        return f"CASE {' '.join(whens)} END"
-
-    return {"column": case("column"), "value": case("value"), "reason": case("reason")}
+    reasons = " ".join(f"WHEN {i} THEN {r.reason}" for i, r in enumerate(rules, start=1))
+    return {
+        "rule": f"CASE {whens} END",
+        "column": f"[{columns}][_rule]",
+        "value": f"CASE _rule {values} END",
+        "reason": f"CASE _rule {reasons} END",
+    }
 
 
 def _bound(column: ContractColumn, text: str) -> str:

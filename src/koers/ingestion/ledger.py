@@ -80,9 +80,10 @@ def loaded_hashes(warehouse: Warehouse, source: str) -> set[str]:
 
 
 def watermark(warehouse: Warehouse, source: str) -> str | None:
-    return warehouse.query(
+    value = warehouse.query(
         f"SELECT watermark FROM {WATERMARKS_TABLE} WHERE source = '{sql_text(source)}'"
     ).scalar()
+    return None if value is None else str(value)
 
 
 def set_watermark(warehouse: Warehouse, source: str, value: str, load_id: str) -> None:

@@ -95,7 +95,11 @@ def load_delivery(
     temps = [name, f"{name}_rejects", f"{name}_reject_scans", f"{name}_checked"]
     with warehouse.processor() as processor:
         try:
-            raw = read_raw(processor, kept, source, name)
+            try:
+                raw = read_raw(processor, kept, source, name)
+            except ContractError as exc:
+                # The reader names the landing copy; a person knows the file they delivered.
+                raise ContractError(exc.message.replace(kept.name, delivery.name)) from None
             notes = _check_headers(delivery, contract, raw, context.contracts)
             check_context = CheckContext(
                 pseudonym_key=(

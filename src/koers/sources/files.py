@@ -31,6 +31,8 @@ def file_sha256(path: Path, chunk_bytes: int = 1 << 20) -> str:
 
 def list_files(project: Project, source: SourceConfig) -> list[SourceFile]:
     """The files in the source's folder that match its pattern, oldest name first."""
+    if source.path is None:
+        raise ConfigError(f"{project.file}: bron '{source.name}': sleutel 'path' ontbreekt")
     folder = project.resolve(source.path)
     if not folder.is_dir():
         raise ConfigError(

@@ -37,7 +37,8 @@ def beheer_page(request: Request, admin: Admin) -> Response:
     source = _source_param(admin, params.get("bron", ""))
     table = params.get("tabel", "").strip()
     page = _quarantine_page(admin, source, _page_number(params.get("pagina", "")))
-    lineage, lineage_error = _lineage(admin, table)
+    tables = admin.lineage_tables()
+    lineage, lineage_error = _lineage(admin, table, tables)
     context = {
         "anything_loaded": admin.anything_loaded,
         "runs": admin.recent_runs(RUNS_SHOWN),
@@ -50,7 +51,7 @@ def beheer_page(request: Request, admin: Admin) -> Response:
         "pages": _page_links(page, source, table),
         "csv_url": "/beheer/quarantaine.csv"
         + (f"?{urlencode({'bron': source})}" if source else ""),
-        "tables": admin.lineage_tables(),
+        "tables": tables,
         "tabel": table,
         "lineage": lineage,
         "lineage_error": lineage_error,
@@ -102,12 +103,14 @@ def _page_links(page: Page, source: str | None, table: str) -> dict[str, str | N
     }
 
 
-def _lineage(admin: AdminQueries, table: str) -> tuple[list[dict[str, Any]], str | None]:
+def _lineage(
+    admin: AdminQueries, table: str, tables: list[str]
+) -> tuple[list[dict[str, Any]], str | None]:
     """The loads behind ``table``; an unknown or not yet built table is a message in the
     lineage section, so the rest of the page stays readable."""
     if not table:
         return [], None
-    if table not in admin.lineage_tables():
+    if table not in tables:
         return [], f"Onbekende tabel '{table}': kies een tabel uit de lijst."
     try:
         return admin.lineage(table).records(), None
