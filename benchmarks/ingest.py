@@ -35,27 +35,36 @@ KEY = "benchmark-sleutel-niet-voor-productie-0123456789"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=ROWS)
-    parser.add_argument("--child", choices=["baseline", "koers"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["generate", "baseline", "koers"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child == "baseline":
-        print(json.dumps(_baseline(args.file, args.dir)))
-        return
-    if args.child == "koers":
-        print(json.dumps(_koers(args.file, args.dir)))
+    if args.child is not None:
+        work = {"generate": _generate, "baseline": _baseline, "koers": _koers}[args.child]
+        figures = work(args.file, args.dir)
+        figures["peak_mib"] = _own_peak_mib()
+        print(json.dumps(figures))
         return
     _run(args.rows)
 
 
-def _run(rows: int) -> None:
-    from koers.demo.bulk import write_bulk_meldingen
+def _own_peak_mib() -> float:
+    """This process's high-water RSS (VmHWM). Unlike ru_maxrss it starts afresh at exec,
+    so a child does not inherit the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("VmHWM niet gevonden in /proc/self/status")
 
+
+def _run(rows: int) -> None:
     with tempfile.TemporaryDirectory(prefix="koers-bench-") as tmp:
         folder = Path(tmp)
         source = folder / "meldingen_groot.csv"
         started = time.perf_counter()
-        bad = write_bulk_meldingen(source, rows, phone=True)
+        bad = int(_child("generate", source, folder / str(rows))["bad"])
         size = source.stat().st_size
         print(
             f"bestand: {rows:,} rijen, {size / 1e6:,.0f} MB, {bad} rijen breken het contract "
@@ -95,22 +104,24 @@ def _run(rows: int) -> None:
 
 
 def _child(kind: str, source: Path, folder: Path) -> dict[str, float]:
-    """Run one side in a fresh process; its figures plus its own peak RSS (from wait4)."""
+    """Run one step in a fresh process, so each side's peak memory is its own."""
     folder.mkdir()
-    process = subprocess.Popen(
+    completed = subprocess.run(
         [sys.executable, __file__, "--child", kind, "--file", str(source), "--dir", str(folder)],
         stdout=subprocess.PIPE,
         env={**os.environ, "KOERS_PSEUDONIEM_SLEUTEL": KEY},
+        check=False,
     )
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"fout: {kind} stopte met code {process.returncode}")
-    figures: dict[str, float] = json.loads(output.decode().strip().splitlines()[-1])
-    figures["peak_mib"] = usage.ru_maxrss / 1024  # Linux reports kilobytes
+    if completed.returncode != 0:
+        raise SystemExit(f"fout: {kind} stopte met code {completed.returncode}")
+    figures: dict[str, float] = json.loads(completed.stdout.decode().strip().splitlines()[-1])
     return figures
+
+
+def _generate(source: Path, folder: Path) -> dict[str, float]:
+    from koers.demo.bulk import write_bulk_meldingen
+
+    return {"bad": float(write_bulk_meldingen(source, int(folder.name), phone=True))}
 
 
 def _baseline(source: Path, folder: Path) -> dict[str, float]:

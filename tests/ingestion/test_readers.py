@@ -15,7 +15,7 @@ from koers.config import CsvDialect, SourceConfig, XlsxOptions
 from koers.engine.base import Processor
 from koers.engine.duckdb_engine import new_processor
 from koers.errors import ContractError
-from koers.ingestion.csv_reader import bounded_memory, load_raw
+from koers.ingestion.csv_reader import bounded_memory
 from koers.ingestion.dialect import SAMPLE_BYTES
 from koers.ingestion.readers import RawTable, read_raw
 
@@ -214,11 +214,6 @@ def test_point_decimals_are_reported_for_the_loader(tmp_path: Path, processor: P
     path = write(tmp_path, 'id,bedrag\n1,"1,234.50"\n2,12.5\n')
     raw = read_raw(processor, path, source(), "raw_punt")
     assert (raw.decimal, raw.thousands) == (".", ",")
-
-
-def test_old_entry_point_still_works(tmp_path: Path, processor: Processor) -> None:
-    raw = load_raw(processor, write(tmp_path, "id;naam\n1;a\n"), CsvDialect(), "raw_oud")
-    assert rows(processor, raw) == [(2, "1", "a")]
 
 
 @pytest.mark.parametrize("name", ["export.xls", "export.pdf", "export"])

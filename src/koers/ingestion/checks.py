@@ -83,7 +83,22 @@ def check_rows(
 
     position = {c.name: i for i, c in enumerate(contract.columns)}
     key_texts = [f"_t{position[name]}" for name in contract.key]
-    first_row = f"min(_row) OVER (PARTITION BY {', '.join(key_texts)})" if key_texts else "_row"
+    duplicates = f"{name}_duplicates"
+    first_row, join = "_row", ""
+    if key_texts:
+        # Keys seen more than once, with their first row: usually none or a handful, so the
+        # join below is against a tiny table rather than the whole delivery.
+        key_sources = [text_columns[position[n]].rsplit(" AS ", 1)[0] for n in contract.key]
+        selected = ", ".join(f"{sql} AS k{i}" for i, sql in enumerate(key_sources))
+        grouped = ", ".join(f"k{i}" for i in range(len(key_sources)))
+        processor.execute(
+            f"CREATE OR REPLACE TEMP TABLE {duplicates} AS SELECT {grouped}, min(_row) AS first "
+            f"FROM (SELECT _row, {selected} FROM {raw.name}) GROUP BY {grouped} "
+            "HAVING count(*) > 1"
+        )
+        on = " AND ".join(f"d.k{i} = t.{key}" for i, key in enumerate(key_texts))
+        join = f"LEFT JOIN {duplicates} AS d ON {on}"
+        first_row = "coalesce(d.first, t._row)"
     if key_texts:
         key_column = contract.columns[position[contract.key[0]]]
         rules.append(
@@ -101,7 +116,8 @@ def check_rows(
         WITH texts AS (
             SELECT _row, {", ".join(text_columns)} FROM {raw.name}
         ), typed AS (
-            SELECT *, {", ".join(value_columns)}, {first_row} AS _first_row FROM texts
+            SELECT t.*, {", ".join(value_columns)}, {first_row} AS _first_row
+            FROM texts AS t {join}
         ), judged AS (
             SELECT *, {failure["rule"]} AS _rule FROM typed
         )
@@ -112,6 +128,7 @@ def check_rows(
         FROM judged
         """
     )
+    processor.execute(f"DROP TABLE IF EXISTS {duplicates}")
     return name
 
 

@@ -73,10 +73,6 @@ def read_csv_raw(
     return load_csv(processor, path, detect_csv(path, dialect_overrides), name, file_format)
 
 
-#: The loader's entry point until it calls :func:`koers.ingestion.readers.read_raw`.
-load_raw = read_csv_raw
-
-
 def load_csv(
     processor: Processor,
     path: Path,
@@ -265,22 +261,27 @@ def _number_rows(
     if not any_rejected:
         processor.execute(f"UPDATE {name} SET {ROW_COLUMN} = rowid + {first_row}")
         return
+    # Consecutive rejected records share a threshold; the later one carries the larger
+    # shift. An ASOF join finds each row's threshold by sorting, where a range join
+    # between the two tables took twice as long on five million rows.
     processor.execute(
         f"""
-        UPDATE {name} SET {ROW_COLUMN} = {name}.rowid + {first_row} + shifts.shift
+        UPDATE {name} SET {ROW_COLUMN} = {name}.rowid + {first_row} + coalesce(found.shift, 0)
         FROM (
-            SELECT threshold AS low,
-                   lead(threshold, 1, 9223372036854775807) OVER (ORDER BY shift) AS high,
-                   shift
-            FROM (
-                SELECT 0 AS threshold, 0 AS shift
-                UNION ALL
-                SELECT line - {first_row} - (row_number() OVER (ORDER BY line) - 1),
-                       row_number() OVER (ORDER BY line)
-                FROM (SELECT DISTINCT line FROM {rejects})
-            )
-        ) AS shifts
-        WHERE {name}.rowid >= shifts.low AND {name}.rowid < shifts.high
+            SELECT kept.rowid AS position, shifts.shift
+            FROM {name} AS kept
+            ASOF LEFT JOIN (
+                SELECT threshold, max(shift) AS shift
+                FROM (
+                    SELECT line - {first_row} - (row_number() OVER (ORDER BY line) - 1)
+                               AS threshold,
+                           row_number() OVER (ORDER BY line) AS shift
+                    FROM (SELECT DISTINCT line FROM {rejects})
+                )
+                GROUP BY threshold
+            ) AS shifts ON kept.rowid >= shifts.threshold
+        ) AS found
+        WHERE {name}.rowid = found.position
         """
     )
 
@@ -356,7 +357,6 @@ __all__ = [
     "check_headers",
     "csv_headers",
     "load_csv",
-    "load_raw",
     "read_csv_raw",
     "scan_text",
 ]

@@ -22,7 +22,7 @@ from koers.engine import Processor, Warehouse
 from koers.errors import ContractError
 from koers.ingestion.checks import CheckContext, check_rows
 from koers.ingestion.contracts import Contract
-from koers.ingestion.csv_reader import RawTable
+from koers.ingestion.csv_reader import RawTable, bounded_memory
 from koers.ingestion.ledger import (
     QUARANTINE_SCHEMA,
     QUARANTINE_TABLE,
@@ -93,7 +93,9 @@ def load_delivery(
     kept = delivery.path if delivery.in_landing else keep_in_landing(project, source, delivery)
     name = f"_koers_raw_{next(_temp_names)}"
     temps = [name, f"{name}_rejects", f"{name}_reject_scans", f"{name}_checked"]
-    with warehouse.processor() as processor:
+    # The whole load runs under the reader's memory cap: DuckDB spills the raw and checked
+    # tables to disk rather than growing with the delivery (a 2 GB file, 5 M rows).
+    with warehouse.processor() as processor, bounded_memory(processor):
         try:
             try:
                 raw = read_raw(processor, kept, source, name)
@@ -110,8 +112,8 @@ def load_delivery(
                 references=_load_references(processor, contract, context.seeds, temps),
             )
             checked = check_rows(processor, raw, contract, check_context, f"{name}_checked")
-            rows_read = int(processor.query(f"SELECT count(*) FROM {raw.name}").scalar())
-            rows_read += len(raw.rejected)
+            # The checked table holds all that is still needed; free the raw one now.
+            processor.execute(f"DROP TABLE IF EXISTS {raw.name}")
             result = _commit(
                 warehouse, processor, source, contract, delivery, load_id, raw, checked, run_id
             )
@@ -122,7 +124,7 @@ def load_delivery(
         source.name,
         delivery.name,
         False,
-        rows_read,
+        result[0] + result[1],
         result[0],
         result[1],
         result[2],

@@ -167,12 +167,14 @@ def _lower_fold() -> dict[str, str]:
     return table
 
 
+_UPPER_FOLD = _Fold.of(_upper_fold())
+
 _TEXT: tuple[_Step, ...] = (
     _Replace(f"[{_INVISIBLE}]", ""),
     _Replace(_COMBINING_MARKS, ""),
     _Replace(f"[{_WHITESPACE}]+", " "),
     _Trim(),
-    _Fold.of(_upper_fold()),
+    _UPPER_FOLD,
 )
 
 #: How each kind is normalised before hashing; see :func:`normalise` for the rules in words.
@@ -181,7 +183,7 @@ _RULES: Mapping[str, tuple[_Step, ...]] = {
     "client_number": (
         _Replace(f"[{_WHITESPACE}{_INVISIBLE}]", ""),
         _Replace(_COMBINING_MARKS, ""),
-        _Fold.of(_upper_fold()),
+        _UPPER_FOLD,
     ),
     "name": _TEXT,
     "address": (
