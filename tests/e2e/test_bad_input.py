@@ -159,3 +159,11 @@ def test_markup_and_formulas_are_stored_as_plain_text(tmp_path: Path) -> None:
     with connect(load_project(tmp_path)) as warehouse:
         ids = {r[0] for r in warehouse.query("SELECT melding_id FROM staging.meldingen").rows}
     assert {"=HYPERLINK(1)", "<script>alert(1)</script>"} <= ids
+
+
+def test_an_empty_key_is_quarantined(tmp_path: Path) -> None:
+    summary, _ = run_with(tmp_path, lines(row(""), row("B2")))
+    assert summary is not None
+    assert [(r[0], r[1], r[3]) for r in quarantined(tmp_path)] == [
+        (2, "melding_id", "verplicht veld is leeg")
+    ]

@@ -77,7 +77,7 @@ def check_rows(
             _date_formats(processor, raw, column) if column.type in ("date", "timestamp") else []
         )
         value_columns.append(f"{_typed(raw, column, text, formats)} AS {value}")
-        rules.extend(_rules(column, text, value, context, formats))
+        rules.extend(_rules(column, text, value, context, formats, contract.key))
         if column.stored:
             outputs.append(f"{_final(column, text, value, context)} AS {column.name}")
 
@@ -196,11 +196,18 @@ def _final(column: ContractColumn, text: str, value: str, context: CheckContext)
 
 
 def _rules(
-    column: ContractColumn, text: str, value: str, context: CheckContext, formats: list[str]
+    column: ContractColumn,
+    text: str,
+    value: str,
+    context: CheckContext,
+    formats: list[str],
+    key: list[str],
 ) -> list[_Rule]:
     """The rules for one column, most basic first; the first that fails is reported."""
     rules = []
     present = f"{text} IS NOT NULL"
+    if column.name in key and not column.required:
+        rules.append(_Rule(column, text, f"{text} IS NULL", _lit("sleutelveld is leeg")))
     if column.required:
         rules.append(_Rule(column, text, f"{text} IS NULL", _lit("verplicht veld is leeg")))
     if column.type in ("date", "timestamp"):

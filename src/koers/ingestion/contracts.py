@@ -8,6 +8,7 @@ holds personal data, which never enters the warehouse as delivered.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -59,6 +60,15 @@ class ContractColumn(BaseModel):
     personal: PersonalKind = "none"
     handling: Handling = "keep"
     description: str = ""
+
+    @model_validator(mode="after")
+    def _pattern_compiles(self) -> ContractColumn:
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"kolom {self.name}: ongeldig patroon ({exc})") from None
+        return self
 
     @model_validator(mode="after")
     def _personal_is_never_kept(self) -> ContractColumn:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from koers.config import Project, SourceConfig
 from koers.engine import Processor, Warehouse
-from koers.errors import ContractError
+from koers.errors import ContractError, KoersError, PipelineError
 from koers.ingestion.checks import CheckContext, check_rows
 from koers.ingestion.contracts import Contract
 from koers.ingestion.csv_reader import RawTable, bounded_memory
@@ -111,7 +111,17 @@ def load_delivery(
                 ),
                 references=_load_references(processor, contract, context.seeds, temps),
             )
-            checked = check_rows(processor, raw, contract, check_context, f"{name}_checked")
+            try:
+                checked = check_rows(processor, raw, contract, check_context, f"{name}_checked")
+            except KoersError:
+                raise
+            except Exception as exc:
+                # The check statement embeds the pseudonym key's pads: never pass the driver's
+                # message on (it may quote the SQL), only its kind.
+                raise PipelineError(
+                    f"{delivery.name}: controle tegen contract {contract.name} mislukt "
+                    f"({type(exc).__name__}); controleer patronen en grenzen in het contract"
+                ) from None
             # The checked table holds all that is still needed; free the raw one now.
             processor.execute(f"DROP TABLE IF EXISTS {raw.name}")
             result = _commit(

@@ -299,9 +299,20 @@ def normalise_sql(expr: str, kind: str) -> str:
 
     ``expr`` may appear more than once in the result, so pass a column name, not a subquery.
     """
+    original = expr
     for step in _rule(kind):
         expr = _apply_sql(step, expr)
-    return expr
+    already = _ALREADY_NORMAL.get(kind)
+    if already is None:
+        return expr
+    # Most values are delivered in their normal form already; one cheap match skips the
+    # chain of replacements for them (about a third of the cost of a pseudonym).
+    return f"CASE WHEN regexp_full_match({original}, '{already}') THEN {original} ELSE {expr} END"
+
+
+#: Values of these kinds that match the pattern are their own normal form (the rules leave
+#: them unchanged), so SQL may skip the rules for them.
+_ALREADY_NORMAL = {"phone": "0[0-9]{9}", "bsn": "[0-9]{9}"}
 
 
 def load_key(env_name: str) -> bytes:
