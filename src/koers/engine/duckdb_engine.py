@@ -61,6 +61,8 @@ class DuckDBWarehouse(Warehouse):
             raise EngineError(
                 f"{path}: DuckDB-bestand niet te openen ({first_line(exc)})"
             ) from None
+        # Koers shows its own progress; DuckDB's bar would write into the CLI's output.
+        self._con.execute("SET enable_progress_bar = false")
         self._lock = threading.RLock()
         self._in_transaction = False
         self.path = path
@@ -175,4 +177,6 @@ class DuckDBWarehouse(Warehouse):
 
 def new_processor() -> DuckDBProcessor:
     """A private in-memory DuckDB, for engines that cannot process files in place."""
-    return DuckDBProcessor(duckdb.connect(":memory:"))
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
+    return DuckDBProcessor(con)
