@@ -67,17 +67,20 @@ def check_rows(
     rules: list[_Rule] = []
     for index, column in enumerate(contract.columns):
         text, value = f"_t{index}", f"_v{index}"
-        source = (
-            f"nullif(trim(\"{_ident(column.header)}\"), '')"
-            if column.header in present
-            else "CAST(NULL AS VARCHAR)"
-        )
-        text_columns.append(f"{source} AS {text}")
         formats = (
             _date_formats(processor, raw, column) if column.type in ("date", "timestamp") else []
         )
+        column_rules = _rules(column, text, value, context, formats, contract.key)
+        rules.extend(column_rules)
+        # A dropped column without rules is never read: don't touch its (often long) text.
+        needed = column.stored or bool(column_rules)
+        source = (
+            f"nullif(trim(\"{_ident(column.header)}\"), '')"
+            if column.header in present and needed
+            else "CAST(NULL AS VARCHAR)"
+        )
+        text_columns.append(f"{source} AS {text}")
         value_columns.append(f"{_typed(raw, column, text, formats)} AS {value}")
-        rules.extend(_rules(column, text, value, context, formats, contract.key))
         if column.stored:
             outputs.append(f"{_final(column, text, value, context)} AS {column.name}")
 
