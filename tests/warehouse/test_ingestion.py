@@ -163,3 +163,18 @@ def test_a_missing_pseudonym_key_stops_the_load_with_a_clear_message(
     with pytest.raises(PipelineError, match="KOERS_PSEUDONIEM_SLEUTEL"):
         run(clienten_project)
     assert rows(clienten_project, "SELECT count(*) FROM landing.loads") == [(0,)]
+
+
+def test_raw_copies_of_refused_deliveries_also_leave_landing(clienten_project: Path) -> None:
+    refused = clienten_project / "bronnen" / "clienten" / "verkeerd.csv"
+    refused.write_text("Naam;BSN\nJan Jansen;111222333\n", encoding="utf-8")
+    with pytest.raises(PipelineError, match="verplichte kolom"):
+        run(clienten_project)
+    landing = clienten_project / "landing" / "clienten"
+    assert len(list(landing.iterdir())) == 1
+    project = load_project(clienten_project)
+    packs = load_packs(project.packs, project.dir)
+    later = utc_now() + timedelta(days=project.privacy.landing_retention_days + 1)
+    with connect(project) as warehouse:
+        assert remove_expired_raw(project, warehouse, packs.contracts, now=later) != []
+    assert list(landing.iterdir()) == []

@@ -34,8 +34,10 @@ path = "warehouse/koers.duckdb"
 [packs]
 enabled = ["meldingen"]
 
-# De bronnen. Elke bron leest bestanden uit een map volgens een contract uit een pack.
-# Nieuwe bestanden in de map worden bij de volgende 'koers run' geladen.
+# De bronnen. Elke bron levert gegevens volgens een contract uit een pack of uit de map
+# contracts/ van dit project. Soorten: "files" (een map waarin exports komen: CSV, TSV,
+# XLSX, JSON, NDJSON of Parquet), "http" (een JSON-API), "sql" (een andere database) en
+# "cbs" (een tabel van CBS open data). Nieuwe gegevens worden bij 'koers run' geladen.
 [[sources]]
 name = "meldingen_duiven"
 contract = "meldingen"
@@ -43,8 +45,29 @@ gemeente = "GM0226"
 type = "files"
 path = "bronnen/meldingen/GM0226"
 pattern = "*.csv"
-# Afwijkend CSV-dialect? Standaard: puntkomma, aanhalingstekens ", UTF-8.
-# csv = {{ delimiter = ";", encoding = "windows-1252" }}
+# Scheidingsteken, aanhalingstekens, codering en decimaalteken worden per bestand herkend.
+# Wijkt de herkenning af, zet ze dan vast:
+# csv = {{ delimiter = ";", encoding = "windows-1252", decimal = ",", thousands = "." }}
+
+# Een JSON-API, alleen wat sinds de vorige keer is gewijzigd (zie docs/ingestion.md):
+# [[sources]]
+# name = "meldingen_api"
+# contract = "meldingen"
+# type = "http"
+# gemeente = "GM0226"
+# [sources.http]
+# url = "https://meldingen.example.nl/api/meldingen"
+# records = "results"
+# pagination = "next_link"
+# token_env = "KOERS_MELDINGEN_TOKEN"
+# watermark_param = "gewijzigd_na"
+# watermark_field = "gewijzigd_op"
+
+# Pseudonimiseren: de sleutel staat in een omgevingsvariabele, nooit in dit bestand.
+# Ruwe leveringen met persoonsgegevens blijven zoveel dagen in landing/.
+[privacy]
+pseudonym_key_env = "KOERS_PSEUDONIEM_SLEUTEL"
+landing_retention_days = 30
 
 [web]
 host = "127.0.0.1"
