@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
+from koers.errors import PackError
 from koers.ingestion.contracts import Contract, ContractColumn
+from koers.packs import load_packs
 
 
 def column(**fields: object) -> ContractColumn:
@@ -40,3 +44,16 @@ def test_key_columns_must_exist_and_be_stored() -> None:
 def test_pseudonymised_columns_are_stored_as_text() -> None:
     bsn = column(type="text", personal="bsn", handling="pseudonymise")
     assert bsn.sql_type == "VARCHAR" and bsn.stored
+
+
+def test_two_contracts_may_not_fill_the_same_staging_table(tmp_path: Path) -> None:
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    for name in ("een", "twee"):
+        (folder / f"{name}.toml").write_text(
+            f'name = "{name}"\ntitle = "T"\nversion = 1\ntable = "gedeeld"\nkey = []\n'
+            '[[columns]]\nname = "x"\nheader = "X"\n',
+            encoding="utf-8",
+        )
+    with pytest.raises(PackError, match=r"staging\.gedeeld"):
+        load_packs([], tmp_path)

@@ -144,3 +144,27 @@ def test_a_database_source_loads_incrementally_by_watermark_column(tmp_path: Pat
         ("D0200", "open", 3.5, "GM0226"),
         ("D0201", "gesloten", 4.0, "GM0226"),
     ]
+
+
+def test_api_timestamps_with_fractions_of_a_second_are_read(tmp_path: Path) -> None:
+    record = {**RECORDS[0], "Startdatum": "2025-01-02T10:00:00.123"}
+    with FakeServer({"/d": lambda _request: Reply(body=[record])}) as server:
+        project = write_clienten_project(
+            tmp_path,
+            extra_sources="\n".join(
+                [
+                    "[[sources]]",
+                    'name = "clienten_api"',
+                    'contract = "clienten"',
+                    'type = "http"',
+                    'gemeente = "GM0226"',
+                    "[sources.http]",
+                    f'url = "{server.url("/d")}"',
+                ]
+            ),
+        )
+        assert run(project).rows_loaded == 1
+    with connect(load_project(project)) as warehouse:
+        assert str(warehouse.query("SELECT startdatum FROM staging.clienten").scalar()) == (
+            "2025-01-02"
+        )

@@ -178,3 +178,22 @@ def test_raw_copies_of_refused_deliveries_also_leave_landing(clienten_project: P
     with connect(project) as warehouse:
         assert remove_expired_raw(project, warehouse, packs.contracts, now=later) != []
     assert list(landing.iterdir()) == []
+
+
+def test_a_project_model_can_read_the_history_of_replaced_records(
+    clienten_project: Path,
+) -> None:
+    models = clienten_project / "models" / "marts"
+    models.mkdir(parents=True)
+    (models / "clienten_wijzigingen.sql").write_text(
+        "SELECT dossier, count(*) AS eerdere_versies FROM staging.clienten_history "
+        "GROUP BY dossier",
+        encoding="utf-8",
+    )
+    drop_clienten(clienten_project, "clienten_1.csv")
+    run(clienten_project)
+    assert rows(clienten_project, "SELECT count(*) FROM marts.clienten_wijzigingen") == [(0,)]
+    drop_clienten(clienten_project, "clienten_2.csv")
+    summary = run(clienten_project)
+    assert "marts.clienten_wijzigingen" in [table for table, _ in summary.built]
+    assert rows(clienten_project, "SELECT * FROM marts.clienten_wijzigingen") == [("D0002", 1)]

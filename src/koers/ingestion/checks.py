@@ -27,7 +27,13 @@ from koers.privacy.scrub import scrub_sql
 HIDDEN = "(persoonsgegeven, niet bewaard)"
 
 #: ISO forms are always accepted too: spreadsheets, JSON and Parquet deliver them.
-_ISO_DATES = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
+_ISO_DATES = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d",
+]
 
 _TYPE_WORDS = {
     "integer": "geen geheel getal",

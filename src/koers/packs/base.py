@@ -93,6 +93,16 @@ class PackSet:
         for pack in self.packs:
             for contract in pack.contracts:
                 self.contracts.add(contract.name, contract, f"pack {pack.name}")
+                same_table = [
+                    other.name
+                    for other in self.contracts.values()
+                    if other.table == contract.table and other.name != contract.name
+                ]
+                if same_table:
+                    raise PackError(
+                        f"contract '{contract.name}' (pack {pack.name}) schrijft naar "
+                        f"staging.{contract.table}, net als contract '{same_table[0]}'"
+                    )
             dimensions, metrics = pack.metrics_and_dimensions()
             for dimension in dimensions:
                 if self.dimensions.get(dimension.id) != dimension:

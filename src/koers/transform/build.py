@@ -44,6 +44,10 @@ def source_fingerprints(warehouse: Warehouse, tables: frozenset[str]) -> dict[st
     loads: dict[str, list[str]] = {table: [] for table in tables}
     for table, load_id in rows:
         loads.setdefault(table, []).append(load_id)
+        # A load into staging.x may move replaced records into staging.x_history.
+        history = f"{table}_history"
+        if history in tables:
+            loads[history].append(load_id)
     return {table: _digest("\n".join(ids)) for table, ids in loads.items()}
 
 

@@ -123,7 +123,15 @@ def build_graph(packs: PackSet) -> ModelGraph:
             )
         for path in pack.model_files:
             add(_model_node(path, pack.name))
-    sources = frozenset(c.staging_table for c in packs.contracts.values())
+    sources = frozenset(
+        table
+        for contract in packs.contracts.values()
+        for table in (
+            (contract.staging_table, contract.history_table)
+            if contract.history
+            else (contract.staging_table,)
+        )
+    )
     _check_inputs(nodes.values(), set(nodes) | sources)
     return ModelGraph(nodes, sources)
 
