@@ -3,12 +3,15 @@ record versions with history, idempotency, lineage and retention — on every en
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from tests.helpers import TEST_PSEUDONYM_KEY, drop_clienten, write_clienten_project
+from tests.helpers import CLIENTEN, TEST_PSEUDONYM_KEY, drop_clienten, write_clienten_project
 
 from koers.config import load_project
 from koers.engine import connect
@@ -197,3 +200,24 @@ def test_a_project_model_can_read_the_history_of_replaced_records(
     summary = run(clienten_project)
     assert "marts.clienten_wijzigingen" in [table for table, _ in summary.built]
     assert rows(clienten_project, "SELECT * FROM marts.clienten_wijzigingen") == [("D0002", 1)]
+
+
+def test_unchanged_files_are_not_read_again_but_changed_ones_are(
+    clienten_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from koers.sources import files
+
+    export = drop_clienten(clienten_project, "clienten_1.csv")
+    os.utime(export, (time.time() - 60, time.time() - 60))
+    run(clienten_project)
+    hashed: list[str] = []
+    real = files.file_sha256
+    monkeypatch.setattr(files, "file_sha256", lambda path: hashed.append(path.name) or real(path))
+    assert run(clienten_project).loads == []
+    assert hashed == []
+
+    shutil.copyfile(CLIENTEN / "clienten_2.csv", export)  # rewritten in place, same name
+    os.utime(export, (time.time() - 30, time.time() - 30))
+    summary = run(clienten_project)
+    assert hashed == ["clienten_1.csv"]
+    assert [load.rows_replaced for load in summary.loads] == [1]

@@ -11,10 +11,16 @@ from collections.abc import Callable
 
 from koers.config import Project, SourceConfig
 from koers.engine import Warehouse
-from koers.ingestion.ledger import loaded_hashes, utc_now, watermark
+from koers.ingestion.ledger import (
+    known_file_hashes,
+    loaded_hashes,
+    remember_file_hashes,
+    utc_now,
+    watermark,
+)
 from koers.ingestion.loader import Delivery, landing_folder
 from koers.sources.fetch import fetch_records
-from koers.sources.files import file_sha256, list_files
+from koers.sources.files import file_sha256, list_files, settled
 
 
 def pending_deliveries(
@@ -25,9 +31,15 @@ def pending_deliveries(
 ) -> list[Delivery]:
     loaded = loaded_hashes(warehouse, source.name)
     if source.type == "files":
+        files = list_files(project, source, known_file_hashes(warehouse, source.name))
+        remember_file_hashes(
+            warehouse,
+            source.name,
+            [(f.path.name, f.size_bytes, f.mtime_ns, f.sha256) for f in files if settled(f)],
+        )
         return [
             Delivery(f.path, f.sha256, f.size_bytes, f.path.name)
-            for f in list_files(project, source)
+            for f in files
             if f.sha256 not in loaded
         ]
     return _fetch(project, warehouse, source, loaded, on_records)

@@ -16,6 +16,9 @@ from koers.engine import Warehouse
 LOADS_TABLE = "landing.loads"
 QUARANTINE_TABLE = "landing.quarantine"
 WATERMARKS_TABLE = "landing.watermarks"
+#: Hashes of drop-folder files by name, size and modification time, so unchanged files are
+#: not read again on every run (an optimisation: losing it costs only time).
+FILE_HASHES_TABLE = "landing.file_hashes"
 #: Raw deliveries removed from landing/ after their retention period.
 RAW_REMOVED_TABLE = "landing.raw_removed"
 
@@ -49,6 +52,13 @@ WATERMARKS_SCHEMA = {
     "load_id": "VARCHAR",
     "updated_at": "TIMESTAMP",
 }
+FILE_HASHES_SCHEMA = {
+    "source": "VARCHAR",
+    "file_name": "VARCHAR",
+    "size_bytes": "BIGINT",
+    "mtime_ns": "BIGINT",
+    "sha256": "VARCHAR",
+}
 RAW_REMOVED_SCHEMA = {
     "load_id": "VARCHAR",
     "file_name": "VARCHAR",
@@ -70,6 +80,28 @@ def ensure_ledger(warehouse: Warehouse) -> None:
     warehouse.create_table(QUARANTINE_TABLE, QUARANTINE_SCHEMA)
     warehouse.create_table(WATERMARKS_TABLE, WATERMARKS_SCHEMA)
     warehouse.create_table(RAW_REMOVED_TABLE, RAW_REMOVED_SCHEMA)
+    warehouse.create_table(FILE_HASHES_TABLE, FILE_HASHES_SCHEMA)
+
+
+def known_file_hashes(warehouse: Warehouse, source: str) -> dict[tuple[str, int, int], str]:
+    rows = warehouse.query(
+        f"SELECT file_name, size_bytes, mtime_ns, sha256 FROM {FILE_HASHES_TABLE} "
+        f"WHERE source = '{sql_text(source)}'"
+    ).rows
+    return {(str(n), int(size), int(mtime)): str(sha) for n, size, mtime, sha in rows}
+
+
+def remember_file_hashes(
+    warehouse: Warehouse, source: str, files: Sequence[tuple[str, int, int, str]]
+) -> None:
+    """Replace the source's remembered hashes by those of the files in its folder now."""
+    with warehouse.transaction():
+        warehouse.execute(f"DELETE FROM {FILE_HASHES_TABLE} WHERE source = '{sql_text(source)}'")
+        warehouse.insert_rows(
+            FILE_HASHES_TABLE,
+            list(FILE_HASHES_SCHEMA),
+            [(source, *file) for file in files],
+        )
 
 
 def loaded_hashes(warehouse: Warehouse, source: str) -> set[str]:
