@@ -45,6 +45,22 @@ def pseudonym_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KOERS_PSEUDONIEM_SLEUTEL", TEST_PSEUDONYM_KEY)
 
 
+def http_source(url: str, *options: str) -> str:
+    """A ``[[sources]]`` entry reading the clienten contract from a JSON API."""
+    return "\n".join(
+        [
+            "[[sources]]",
+            'name = "clienten_api"',
+            'contract = "clienten"',
+            'type = "http"',
+            'gemeente = "GM0226"',
+            "[sources.http]",
+            f'url = "{url}"',
+            *options,
+        ]
+    )
+
+
 def run(project_dir: Path) -> RunSummary:
     project = load_project(project_dir)
     with connect(project) as warehouse:
@@ -68,19 +84,11 @@ def test_an_api_source_loads_incrementally_by_watermark(tmp_path: Path) -> None:
     with FakeServer({"/dossiers": dossiers}) as server:
         project = write_clienten_project(
             tmp_path,
-            extra_sources="\n".join(
-                [
-                    "[[sources]]",
-                    'name = "clienten_api"',
-                    'contract = "clienten"',
-                    'type = "http"',
-                    'gemeente = "GM0226"',
-                    "[sources.http]",
-                    f'url = "{server.url("/dossiers")}"',
-                    'records = "data"',
-                    'watermark_param = "sinds"',
-                    'watermark_field = "gewijzigd"',
-                ]
+            extra_sources=http_source(
+                server.url("/dossiers"),
+                'records = "data"',
+                'watermark_param = "sinds"',
+                'watermark_field = "gewijzigd"',
             ),
         )
         first = run(project)
@@ -151,17 +159,7 @@ def test_api_timestamps_with_fractions_of_a_second_are_read(tmp_path: Path) -> N
     with FakeServer({"/d": lambda _request: Reply(body=[record])}) as server:
         project = write_clienten_project(
             tmp_path,
-            extra_sources="\n".join(
-                [
-                    "[[sources]]",
-                    'name = "clienten_api"',
-                    'contract = "clienten"',
-                    'type = "http"',
-                    'gemeente = "GM0226"',
-                    "[sources.http]",
-                    f'url = "{server.url("/d")}"',
-                ]
-            ),
+            extra_sources=http_source(server.url("/d")),
         )
         assert run(project).rows_loaded == 1
     with connect(load_project(project)) as warehouse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from koers.engine import sql_string
 from koers.engine.duckdb_engine import new_processor
 from koers.packs.meldingen.demo import HEADER
 
@@ -81,7 +82,7 @@ def write_bulk_meldingen(
                          AS "Omschrijving"{phone_sql}
               FROM base JOIN ({categories}) AS k ON k.c = h % {len(_CATEGORIES)}
               ORDER BY i
-            ) TO '{_sql_path(path)}.body' (FORMAT csv, DELIMITER ';', HEADER false,
+            ) TO {sql_string(f"{path}.body")} (FORMAT csv, DELIMITER ';', HEADER false,
                                             NEW_LINE '\\r\\n', QUOTE '"')
             """
         )
@@ -101,7 +102,3 @@ def write_bulk_meldingen(
 def _multiples(first: int, end: int, every: int, offset: int) -> int:
     """How many i in [first, end) have i % every == offset."""
     return (end - 1 - offset) // every - (first - 1 - offset) // every
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")

@@ -5,7 +5,18 @@ to a :class:`Warehouse`, which transpiles it with SQLGlot for its own engine. Wh
 can and cannot do is data (:class:`Capabilities`), not ``if`` branches elsewhere.
 """
 
-from koers.engine.base import LAYERS, META_SCHEMA, Capabilities, Processor, Result, Warehouse
+from koers.engine.base import (
+    LAYERS,
+    META_SCHEMA,
+    Capabilities,
+    Processor,
+    Result,
+    Warehouse,
+    sql_identifier,
+    sql_string,
+    sql_strings,
+    sql_text,
+)
 from koers.engine.connect import connect
 
 __all__ = [
@@ -16,4 +27,8 @@ __all__ = [
     "Result",
     "Warehouse",
     "connect",
+    "sql_identifier",
+    "sql_string",
+    "sql_strings",
+    "sql_text",
 ]

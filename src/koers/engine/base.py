@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,26 @@ def qualified(name: str) -> tuple[str, str]:
     if not table or not _IDENTIFIER.match(schema) or not _IDENTIFIER.match(table):
         raise ValueError(f"geen geldige tabelnaam: {name!r}")
     return schema, table
+
+
+def sql_text(text: str) -> str:
+    """``text`` as the body of a SQL string literal: quotes doubled, nothing else changes."""
+    return text.replace("'", "''")
+
+
+def sql_string(text: str) -> str:
+    """``text`` as a SQL string literal, the same in DuckDB and PostgreSQL."""
+    return f"'{sql_text(text)}'"
+
+
+def sql_strings(values: Iterable[object]) -> str:
+    """Comma-separated string literals, for ``IN (...)``."""
+    return ", ".join(sql_string(str(value)) for value in values)
+
+
+def sql_identifier(name: str) -> str:
+    """Any text (a CSV header, say) as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def first_line(exc: BaseException) -> str:

@@ -14,12 +14,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from koers.engine import Processor
+from koers.engine import Processor, sql_identifier, sql_string, sql_strings, sql_text
 from koers.errors import PackError
 from koers.ingestion.contracts import Contract, ContractColumn
 from koers.ingestion.csv_reader import RawTable
 from koers.ingestion.dialect import detect_date_format
-from koers.ingestion.ledger import sql_text
 from koers.privacy.pseudonym import bsn_valid_sql, pseudonym_sql
 from koers.privacy.scrub import scrub_sql
 
@@ -81,7 +80,7 @@ def check_rows(
         # A dropped column without rules is never read: don't touch its (often long) text.
         needed = column.stored or bool(column_rules)
         source = (
-            f"nullif(trim(\"{_ident(column.header)}\"), '')"
+            f"nullif(trim({sql_identifier(column.header)}), '')"
             if column.header in present and needed
             else "CAST(NULL AS VARCHAR)"
         )
@@ -184,8 +183,8 @@ def _date_formats(processor: Processor, raw: RawTable, column: ContractColumn) -
     if column.header not in raw.headers:
         return list(_ISO_DATES)
     samples = processor.query(
-        f'SELECT "{_ident(column.header)}" FROM {raw.name} '
-        f"WHERE nullif(trim(\"{_ident(column.header)}\"), '') IS NOT NULL LIMIT 2000"
+        f"SELECT {sql_identifier(column.header)} FROM {raw.name} "
+        f"WHERE nullif(trim({sql_identifier(column.header)}), '') IS NOT NULL LIMIT 2000"
     ).rows
     detected = detect_date_format(
         (str(row[0]).strip() for row in samples), with_time=column.type == "timestamp"
@@ -213,82 +212,54 @@ def _rules(
     key: list[str],
 ) -> list[_Rule]:
     """The rules for one column, most basic first; the first that fails is reported."""
-    rules = []
+    found: list[tuple[str, str]] = []  # (condition, Dutch reason)
     present = f"{text} IS NOT NULL"
     if column.name in key and not column.required:
-        rules.append(_Rule(column, text, f"{text} IS NULL", _lit("sleutelveld is leeg")))
+        found.append((f"{text} IS NULL", "sleutelveld is leeg"))
     if column.required:
-        rules.append(_Rule(column, text, f"{text} IS NULL", _lit("verplicht veld is leeg")))
+        found.append((f"{text} IS NULL", "verplicht veld is leeg"))
     if column.type in ("date", "timestamp"):
         shown = _shown_format(formats[0] if formats and formats[0] not in _ISO_DATES else None)
-        rules.append(
-            _Rule(
-                column,
-                text,
-                f"{present} AND {value} IS NULL",
-                _lit(f"geen geldige datum (verwacht {shown})" if shown else "geen geldige datum"),
-            )
-        )
+        expected = f" (verwacht {shown})" if shown else ""
+        found.append((f"{present} AND {value} IS NULL", f"geen geldige datum{expected}"))
     elif column.type in _TYPE_WORDS:
-        rules.append(
-            _Rule(column, text, f"{present} AND {value} IS NULL", _lit(_TYPE_WORDS[column.type]))
-        )
+        found.append((f"{present} AND {value} IS NULL", _TYPE_WORDS[column.type]))
     if column.personal == "bsn":
-        rules.append(
-            _Rule(
-                column,
-                text,
+        found.append(
+            (
                 f"{present} AND NOT {bsn_valid_sql(text)}",
-                _lit("geen geldig BSN (voldoet niet aan de elfproef)"),
+                "geen geldig BSN (voldoet niet aan de elfproef)",
             )
         )
     if column.allowed:
-        options = ", ".join(f"'{sql_text(a)}'" for a in column.allowed)
-        rules.append(
-            _Rule(
-                column,
-                text,
-                f"{present} AND {text} NOT IN ({options})",
-                _lit(f"onbekende waarde (toegestaan: {', '.join(column.allowed)})"),
+        found.append(
+            (
+                f"{present} AND {text} NOT IN ({sql_strings(column.allowed)})",
+                f"onbekende waarde (toegestaan: {', '.join(column.allowed)})",
             )
         )
     if column.minimum is not None:
         bound = _bound(column, column.minimum)
-        rules.append(
-            _Rule(
-                column,
-                text,
-                f"{value} < {bound}",
-                _lit(f"kleiner dan het minimum {column.minimum}"),
-            )
-        )
+        found.append((f"{value} < {bound}", f"kleiner dan het minimum {column.minimum}"))
     if column.maximum is not None:
         bound = _bound(column, column.maximum)
-        rules.append(
-            _Rule(
-                column, text, f"{value} > {bound}", _lit(f"groter dan het maximum {column.maximum}")
-            )
-        )
+        found.append((f"{value} > {bound}", f"groter dan het maximum {column.maximum}"))
     if column.pattern:
-        rules.append(
-            _Rule(
-                column,
-                text,
-                f"{present} AND NOT regexp_full_match({text}, '{sql_text(column.pattern)}')",
-                _lit(f"past niet bij het patroon {column.pattern}"),
+        found.append(
+            (
+                f"{present} AND NOT regexp_full_match({text}, {sql_string(column.pattern)})",
+                f"past niet bij het patroon {column.pattern}",
             )
         )
     if column.references:
         relation = context.references[column.references]
-        rules.append(
-            _Rule(
-                column,
-                text,
+        found.append(
+            (
                 f"{present} AND {text} NOT IN (SELECT value FROM {relation})",
-                _lit(f"onbekend in {column.references}"),
+                f"onbekend in {column.references}",
             )
         )
-    return rules
+    return [_Rule(column, text, condition, sql_string(reason)) for condition, reason in found]
 
 
 def _failure_columns(rules: list[_Rule]) -> dict[str, str]:
@@ -346,11 +317,3 @@ def _shown_format(fmt: str | None) -> str:
         .replace("%M", "mm")
         .replace("%S", "ss")
     )
-
-
-def _lit(text: str) -> str:
-    return f"'{sql_text(text)}'"
-
-
-def _ident(text: str) -> str:
-    return text.replace('"', '""')

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from koers.config import CsvDialect
-from koers.engine import Processor
+from koers.engine import Processor, sql_string
 from koers.engine.base import first_line
 from koers.errors import ContractError
 from koers.ingestion.dialect import CsvSettings, detect_csv, read_sample_text
@@ -218,7 +218,7 @@ def scan_text(
     rejects, scans = f"{name}_rejects", f"{name}_reject_scans"
     for table in (rejects, scans):
         processor.execute(f"DROP TABLE IF EXISTS {table}")
-    types = "{" + ", ".join(f"'{_sql_text(c)}': 'VARCHAR'" for c in columns) + "}"
+    types = "{" + ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in columns) + "}"
     try:
         # The table is filled in file order (preserve_insertion_order, see bounded_memory),
         # so rowid is the record's position among the records DuckDB kept. Numbering with
@@ -331,7 +331,7 @@ def bounded_memory(processor: Processor) -> Iterator[None]:
             processor.execute("RESET memory_limit")
             now = processor.query("SELECT current_setting('memory_limit')").scalar()
             if now != limit:
-                processor.execute(f"SET memory_limit = '{_sql_text(str(limit))}'")
+                processor.execute(f"SET memory_limit = {sql_string(str(limit))}")
 
 
 _SIZE = re.compile(r"^\s*([\d.]+)\s*([KMGTPE]?)(?:i?B|bytes)?\s*$", re.IGNORECASE)
@@ -344,10 +344,6 @@ def _size_bytes(text: str) -> float:
     if not match:
         return float("inf")
     return float(match.group(1)) * (1 << (10 * _UNIT_POWERS[match.group(2).upper()]))
-
-
-def _sql_text(text: str) -> str:
-    return text.replace("'", "''")
 
 
 __all__ = [

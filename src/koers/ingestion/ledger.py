@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from koers.engine import Warehouse
+from koers.engine import Warehouse, sql_text
 
 LOADS_TABLE = "landing.loads"
 QUARANTINE_TABLE = "landing.quarantine"
@@ -68,11 +68,6 @@ RAW_REMOVED_SCHEMA = {
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def sql_text(text: str) -> str:
-    """A Python string as the body of a SQL string literal."""
-    return text.replace("'", "''")
 
 
 def ensure_ledger(warehouse: Warehouse) -> None:

@@ -18,7 +18,7 @@ from itertools import count
 from pathlib import Path
 
 from koers.config import Project, SourceConfig
-from koers.engine import Processor, Warehouse
+from koers.engine import Processor, Warehouse, sql_text
 from koers.errors import ContractError, KoersError, PipelineError
 from koers.ingestion.checks import CheckContext, check_rows
 from koers.ingestion.contracts import Contract
@@ -29,7 +29,6 @@ from koers.ingestion.ledger import (
     quarantine_rows,
     record_load,
     set_watermark,
-    sql_text,
     utc_now,
 )
 from koers.ingestion.readers import read_raw
@@ -68,7 +67,6 @@ class LoadContext:
 class LoadResult:
     source: str
     file_name: str
-    skipped: bool
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -130,15 +128,15 @@ def load_delivery(
         finally:
             for table in temps:
                 processor.execute(f"DROP TABLE IF EXISTS {table}")
+    loaded, quarantined, replaced = result
     return LoadResult(
-        source.name,
-        delivery.name,
-        False,
-        result[0] + result[1],
-        result[0],
-        result[1],
-        result[2],
-        notes,
+        source=source.name,
+        file_name=delivery.name,
+        rows_read=loaded + quarantined,
+        rows_loaded=loaded,
+        rows_quarantined=quarantined,
+        rows_replaced=replaced,
+        notes=notes,
     )
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from koers.config import SourceConfig
-from koers.engine import Processor
+from koers.engine import Processor, sql_identifier, sql_string
 from koers.engine.base import first_line
 from koers.errors import ContractError
 from koers.ingestion.csv_reader import (
@@ -114,7 +114,7 @@ def _read_xlsx(processor: Processor, path: Path, source: SourceConfig, name: str
             headers, rejected = _copy_rows(
                 path, sheet, source.xlsx.header_row, csv.writer(out, lineterminator="\n")
             )
-        types = ", ".join(f"'{_sql_text(h)}': 'VARCHAR'" for h in headers)
+        types = ", ".join(f"{sql_string(h)}: 'VARCHAR'" for h in headers)
         with bounded_memory(processor):
             processor.execute(
                 f"""
@@ -376,8 +376,10 @@ def _spread_records(
     ]
     headers = [key.strip() or f"kolom{i}" for i, key in enumerate(keys, start=1)]
     check_headers(path, headers)
-    pointers = ", ".join(f"'{_sql_text(_json_pointer(key))}'" for key in keys)
-    columns = "".join(f', "values"[{i}] AS "{_ident(h)}"' for i, h in enumerate(headers, start=1))
+    pointers = ", ".join(sql_string(_json_pointer(key)) for key in keys)
+    columns = "".join(
+        f', "values"[{i}] AS {sql_identifier(h)}' for i, h in enumerate(headers, start=1)
+    )
     # One json_extract_string with all keys parses each record once, not once per column.
     processor.execute(
         f"""
@@ -414,7 +416,7 @@ def _read_parquet(processor: Processor, path: Path, source: SourceConfig, name: 
     headers = [str(column) for column, _ in described]
     check_headers(path, headers)
     columns = "".join(
-        f', {_parquet_text(column, str(kind))} AS "{_ident(column)}"'
+        f", {_parquet_text(column, str(kind))} AS {sql_identifier(column)}"
         for column, kind in zip(headers, (k for _, k in described), strict=True)
     )
     with bounded_memory(processor):
@@ -428,17 +430,9 @@ def _read_parquet(processor: Processor, path: Path, source: SourceConfig, name: 
 
 
 def _parquet_text(column: str, kind: str) -> str:
-    quoted = f'"{_ident(column)}"'
+    quoted = sql_identifier(column)
     nested = kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION"))
     return f"CAST(to_json({quoted}) AS VARCHAR)" if nested else f"CAST({quoted} AS VARCHAR)"
-
-
-def _sql_text(text: str) -> str:
-    return text.replace("'", "''")
-
-
-def _ident(text: str) -> str:
-    return text.replace('"', '""')
 
 
 #: Format → reader; a new format is one function and one entry here.

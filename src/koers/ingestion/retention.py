@@ -14,13 +14,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from koers.config import Project
-from koers.engine import Warehouse
+from koers.engine import Warehouse, sql_text
 from koers.ingestion.contracts import Contract
 from koers.ingestion.ledger import (
     LOADS_TABLE,
     RAW_REMOVED_SCHEMA,
     RAW_REMOVED_TABLE,
-    sql_text,
     utc_now,
 )
 

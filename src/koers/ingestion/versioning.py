@@ -8,9 +8,9 @@ moves to ``staging.<table>_history`` with when and by which load it was replaced
 
 from __future__ import annotations
 
-from koers.engine import Warehouse
+from koers.engine import Warehouse, sql_text
 from koers.ingestion.contracts import Contract
-from koers.ingestion.ledger import sql_text, utc_now
+from koers.ingestion.ledger import utc_now
 
 
 def ensure_staging(warehouse: Warehouse, contract: Contract) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlglot import exp
 
 from koers.config import Project
-from koers.engine import Warehouse
+from koers.engine import Warehouse, sql_strings
 from koers.errors import AccessDenied, QueryError
 from koers.metrics.definitions import Dimension, Metric, MetricKind
 from koers.packs.base import PackSet
@@ -131,7 +131,7 @@ class QueryService:
         codes = tuple(asked) or user.visible_gemeenten(self.all_gemeenten)
         if not codes:
             raise AccessDenied("geen toegang tot gegevens van een gemeente")
-        return f"gemeente_code IN ({_literals(codes)})"
+        return f"gemeente_code IN ({sql_strings(codes)})"
 
     def _compile(
         self, metric: Metric, user: Principal, request: MetricRequest
@@ -150,7 +150,7 @@ class QueryService:
         for dimension_id, values in request.filters.items():
             dimension = self._dimension_of(metric, dimension_id)
             if values:
-                conditions.append(f"{dimension.column} IN ({_literals(values)})")
+                conditions.append(f"{dimension.column} IN ({sql_strings(values)})")
 
         group: list[str] = []
         select: list[str] = []
@@ -218,10 +218,6 @@ def _group_expr(name: str, request: MetricRequest, day: str, dims: list[Dimensio
         if dimension.id == name:
             return dimension.column
     return name
-
-
-def _literals(values: Sequence[str]) -> str:
-    return ", ".join(exp.Literal.string(str(v)).sql(dialect="duckdb") for v in values)
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:

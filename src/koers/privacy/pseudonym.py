@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from koers.engine.base import sql_string
 from koers.errors import ConfigError
 
 #: The kinds of personal value a contract column can hold (``personal`` minus ``none``).
@@ -204,10 +205,6 @@ _RULES: Mapping[str, tuple[_Step, ...]] = {
 }
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 @cache
 def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.ASCII)
@@ -237,14 +234,12 @@ def _apply(step: _Step, value: str) -> str:
 def _apply_sql(step: _Step, expr: str) -> str:
     match step:
         case _Replace(pattern, replacement):
-            return (
-                f"regexp_replace({expr}, {_sql_string(pattern)}, {_sql_string(replacement)}, 'g')"
-            )
+            return f"regexp_replace({expr}, {sql_string(pattern)}, {sql_string(replacement)}, 'g')"
         case _Fold(multi, sources, targets, ascii_case):
             folded = expr
             for source, target in multi:
-                folded = f"replace({folded}, {_sql_string(source)}, {_sql_string(target)})"
-            folded = f"translate({folded}, {_sql_string(sources)}, {_sql_string(targets)})"
+                folded = f"replace({folded}, {sql_string(source)}, {sql_string(target)})"
+            folded = f"translate({folded}, {sql_string(sources)}, {sql_string(targets)})"
             # strlen counts bytes and length characters: equal only for ASCII.
             return (
                 f"CASE WHEN strlen({expr}) = length({expr}) THEN {ascii_case}({expr}) "
@@ -253,7 +248,7 @@ def _apply_sql(step: _Step, expr: str) -> str:
         case _Trim():
             return f"trim({expr})"
         case _PadDigits(width):
-            short = _sql_string(f"[0-9]{{1,{width - 1}}}")
+            short = sql_string(f"[0-9]{{1,{width - 1}}}")
             return (
                 f"CASE WHEN regexp_full_match({expr}, {short}) "
                 f"THEN lpad({expr}, {width}, '0') ELSE {expr} END"

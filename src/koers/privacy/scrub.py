@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from koers.engine.base import sql_string
+
 # One number: digits with at most three separators (space, dot, dash, closing parenthesis)
 # between any two of them, as in "06-12 34 56 78" or "(026) 312 34 56".
 _SEP = "[ ).-]{0,3}"
@@ -43,10 +45,6 @@ SCRUB_RULES: tuple[tuple[str, str], ...] = (
 _COMPILED = tuple((re.compile(pattern, re.ASCII), repl) for pattern, repl in SCRUB_RULES)
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def scrub(text: str) -> str:
     """``text`` with e-mail addresses, phone numbers, BSN-like numbers and addresses replaced.
 
@@ -62,5 +60,5 @@ def scrub(text: str) -> str:
 def scrub_sql(expr: str) -> str:
     """A DuckDB expression giving :func:`scrub` of ``expr``; NULL stays NULL."""
     for pattern, replacement in SCRUB_RULES:
-        expr = f"regexp_replace({expr}, {_sql_string(pattern)}, {_sql_string(replacement)}, 'g')"
+        expr = f"regexp_replace({expr}, {sql_string(pattern)}, {sql_string(replacement)}, 'g')"
     return expr

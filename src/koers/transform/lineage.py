@@ -9,9 +9,9 @@ from" for the version of the table that exists now.
 
 from __future__ import annotations
 
-from koers.engine import Result, Warehouse
+from koers.engine import Result, Warehouse, sql_text
 from koers.errors import KoersError
-from koers.ingestion.ledger import LOADS_TABLE, sql_text, utc_now
+from koers.ingestion.ledger import LOADS_TABLE, utc_now
 from koers.transform.graph import ModelGraph
 
 LINEAGE_TABLE = "koers_meta.lineage"

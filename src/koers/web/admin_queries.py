@@ -15,13 +15,11 @@ instead of failing, so the page can say "nog niets geladen".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlglot import exp
-
-from koers.engine import Result, Warehouse
+from koers.engine import Result, Warehouse, sql_strings
 from koers.engine.base import qualified
 from koers.errors import KoersError, QueryError
 from koers.ingestion.ledger import LOADS_TABLE, QUARANTINE_TABLE, RAW_REMOVED_TABLE
@@ -90,7 +88,7 @@ class AdminQueries:
             return []
         return self.warehouse.query(
             f"SELECT run_id, step, kind, status, started_at, message FROM {STEPS_TABLE} "
-            f"WHERE status IN ({_literals(REFUSED_STATUSES)}) "
+            f"WHERE status IN ({sql_strings(REFUSED_STATUSES)}) "
             f"ORDER BY started_at DESC, run_id, step_number LIMIT {int(limit)}"
         ).records()
 
@@ -193,7 +191,7 @@ def _quarantine_select(where: str) -> str:
 
 
 def _source_filter(source: str | None) -> str:
-    return f" WHERE source = {_literals([source])}" if source else ""
+    return f" WHERE source = {sql_strings([source])}" if source else ""
 
 
 def _is_table_name(name: object) -> bool:
@@ -204,7 +202,3 @@ def _is_table_name(name: object) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _literals(values: Sequence[str]) -> str:
-    return ", ".join(exp.Literal.string(v).sql(dialect="duckdb") for v in values)
