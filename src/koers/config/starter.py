@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from koers.demo.project import DemoSource
 
 STARTER = """\
 # koers.toml: het projectbestand van een samenwerking van gemeenten.
@@ -80,9 +84,12 @@ def starter_project(name: str) -> str:
 
 
 def demo_project(
-    gemeenten: Sequence[tuple[str, str]], packs: Sequence[str], port: int = 8000
+    gemeenten: Sequence[tuple[str, str]],
+    packs: Sequence[str],
+    sources: Sequence[DemoSource],
+    port: int = 8000,
 ) -> str:
-    """The demo's koers.toml: every demo gemeente with a drop folder per pack."""
+    """The demo's koers.toml: every demo gemeente, and a source per drop folder the demo wrote."""
     lines = [
         "# Demoproject van Koers: fictieve gegevens voor echte gemeenten, gemaakt door 'koers demo'.",
         "",
@@ -101,17 +108,15 @@ def demo_project(
         "enabled = [" + ", ".join(f'"{p}"' for p in packs) + "]",
         "",
     ]
-    for pack in packs:
-        for code, naam in gemeenten:
-            lines += [
-                "[[sources]]",
-                f'name = "{pack}_{naam.lower()}"',
-                f'contract = "{pack}"',
-                f'gemeente = "{code}"',
-                'type = "files"',
-                f'path = "bronnen/{pack}/{code}"',
-                'pattern = "*.csv"',
-                "",
-            ]
+    for source in sources:
+        lines += [
+            "[[sources]]",
+            f'name = "{source.name}"',
+            f'contract = "{source.contract}"',
+            *([f'gemeente = "{source.gemeente}"'] if source.gemeente else []),
+            'type = "files"',
+            f'path = "{source.path}"',
+            "",
+        ]
     lines += ["[web]", 'host = "127.0.0.1"', f"port = {port}", ""]
     return "\n".join(lines)

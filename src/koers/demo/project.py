@@ -1,42 +1,104 @@
 """Writing the demo project: ``koers.toml`` plus each pack's generated exports.
 
-The demo goes through the normal ingestion: it only writes files into the drop folders that
-its ``koers.toml`` declares, exactly where a municipality's exports would land.
+The demo goes through the normal ingestion: it only writes files into drop folders and
+declares those folders as sources in its ``koers.toml``, exactly as a municipality would.
+
+A pack's demo generator is called with the project's ``bronnen/`` folder and writes each
+contract's deliveries to ``bronnen/<contract>/<GMcode>/`` (one source per gemeente) or, for
+data that belongs to no single gemeente such as the regional weather, to
+``bronnen/<contract>/`` (one source without gemeente). The sources are read back from the
+folders, so a generator never has to repeat what it wrote.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, is_dataclass
+import re
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date
 from pathlib import Path
 
 from koers.config import PROJECT_FILE
 from koers.config.starter import demo_project
 from koers.demo.geography import DEMO_GEMEENTEN
+from koers.errors import ConfigError
 from koers.packs.base import available_packs
 
-DEMO_PACKS = ("meldingen",)
+#: The packs the demo enables, in the order their generators run.
+DEMO_PACKS = (
+    "meldingen",
+    "weer",
+    "reisdocumenten",
+    "sociaal_domein",
+    "inhuur",
+    "projecten",
+    "vth",
+    "financien",
+    "bevolking",
+)
+_GEMEENTE_FOLDER = re.compile(r"GM\d{4}")
+
+
+@dataclass(frozen=True)
+class DemoSource:
+    """One drop folder the demo wrote, as it goes into ``koers.toml``."""
+
+    name: str
+    contract: str
+    path: str  # relative to the project folder, with forward slashes
+    gemeente: str | None
+
+
+def demo_sources(directory: Path, contracts: dict[str, str]) -> list[DemoSource]:
+    """The sources for the folders under ``bronnen/``; ``contracts`` maps contract to pack."""
+    gemeente_names = {g.code: g.naam.lower() for g in DEMO_GEMEENTEN}
+    sources = []
+    bronnen = directory / "bronnen"
+    for folder in sorted(p for p in bronnen.iterdir() if p.is_dir()):
+        contract = folder.name
+        if contract not in contracts:
+            raise ConfigError(f"demo: map {folder} hoort bij geen contract van de demopacks")
+        per_gemeente = sorted(
+            p for p in folder.iterdir() if p.is_dir() and _GEMEENTE_FOLDER.fullmatch(p.name)
+        )
+        for sub in per_gemeente:
+            sources.append(
+                DemoSource(
+                    name=f"{contract}_{gemeente_names.get(sub.name, sub.name.lower())}",
+                    contract=contract,
+                    path=f"bronnen/{contract}/{sub.name}",
+                    gemeente=sub.name,
+                )
+            )
+        if not per_gemeente:
+            sources.append(DemoSource(contract, contract, f"bronnen/{contract}", None))
+    return sources
 
 
 def write_demo_project(
-    directory: Path, *, seed: int, scale: float, years: int, end: date, port: int = 8000
+    directory: Path,
+    *,
+    seed: int,
+    scale: float,
+    years: int,
+    end: date,
+    port: int = 8000,
+    packs: tuple[str, ...] = DEMO_PACKS,
 ) -> dict[str, object]:
     """Write (or rewrite, identically for the same arguments) the demo project."""
     directory.mkdir(parents=True, exist_ok=True)
-    gemeenten = [(g.code, g.naam) for g in DEMO_GEMEENTEN]
-    (directory / PROJECT_FILE).write_text(
-        demo_project(gemeenten, DEMO_PACKS, port=port), encoding="utf-8"
-    )
     start = date(end.year - years, end.month, min(end.day, 28))
     truths: dict[str, object] = {}
-    packs = available_packs()
-    for name in DEMO_PACKS:
-        pack = packs[name]
+    available = available_packs()
+    contracts: dict[str, str] = {}
+    bronnen = directory / "bronnen"
+    bronnen.mkdir(exist_ok=True)
+    for name in packs:
+        pack = available[name]
+        contracts.update({contract.name: name for contract in pack.contracts})
         if pack.demo is None:
             continue
-        out = directory / "bronnen" / name
-        truth = pack.demo(out, seed=seed, start=start, end=end, scale=scale)
+        truth = pack.demo(bronnen, seed=seed, start=start, end=end, scale=scale)
         truths[name] = (
             asdict(truth) if is_dataclass(truth) and not isinstance(truth, type) else truth
         )
@@ -44,6 +106,12 @@ def write_demo_project(
         folder = directory / "grondwaarheid"
         folder.mkdir(exist_ok=True)
         (folder / f"{name}.json").write_text(
-            json.dumps(truths[name], default=str, indent=1, sort_keys=True), encoding="utf-8"
+            json.dumps(truths[name], default=str, indent=1, sort_keys=True, ensure_ascii=False),
+            encoding="utf-8",
         )
+    gemeenten = [(g.code, g.naam) for g in DEMO_GEMEENTEN]
+    (directory / PROJECT_FILE).write_text(
+        demo_project(gemeenten, packs, demo_sources(directory, contracts), port=port),
+        encoding="utf-8",
+    )
     return truths

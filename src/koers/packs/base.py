@@ -15,7 +15,9 @@ from koers.web.dashboards import Dashboard, load_dashboards_file
 
 T = TypeVar("T")
 
-#: A pack's demo generator writes exports into a folder and returns its ground truth.
+#: A pack's demo generator: called with the project's ``bronnen/`` folder and keyword arguments
+#: ``seed``, ``start``, ``end`` and ``scale``; writes ``bronnen/<contract>/<GMcode>/`` (or
+#: ``bronnen/<contract>/`` for regional data) and returns its ground truth (see koers.demo.project).
 DemoWriter = Callable[..., Any]
 
 

@@ -5,11 +5,11 @@ from pathlib import Path
 from koers.packs.base import Pack
 
 
-def _demo(*args: object, **kwargs: object) -> object:
+def _demo(bronnen: Path, **kwargs: object) -> object:
     # Imported late: the generator pulls in numpy, which the CLI need not load to start.
     from koers.packs.meldingen.demo import generate_meldingen
 
-    return generate_meldingen(*args, **kwargs)  # type: ignore[arg-type]
+    return generate_meldingen(bronnen / "meldingen", **kwargs)  # type: ignore[arg-type]
 
 
 PACK = Pack(

@@ -1,0 +1,11 @@
+"""Pack bevolking: Bevolking (CBS)."""
+
+from pathlib import Path
+
+from koers.packs.base import Pack
+
+PACK = Pack(
+    name="bevolking",
+    title="Bevolking (CBS)",
+    folder=Path(__file__).parent,
+)

@@ -1,0 +1,11 @@
+"""Pack sociaal_domein: Sociaal domein (Wmo en Jeugd)."""
+
+from pathlib import Path
+
+from koers.packs.base import Pack
+
+PACK = Pack(
+    name="sociaal_domein",
+    title="Sociaal domein (Wmo en Jeugd)",
+    folder=Path(__file__).parent,
+)

@@ -1,0 +1,11 @@
+"""Pack vth: Vergunningen, toezicht en handhaving."""
+
+from pathlib import Path
+
+from koers.packs.base import Pack
+
+PACK = Pack(
+    name="vth",
+    title="Vergunningen, toezicht en handhaving",
+    folder=Path(__file__).parent,
+)
