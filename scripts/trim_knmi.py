@@ -1,88 +1,79 @@
-"""Trim KNMI daily station data to the small CSV that ships with the Koers demo.
+"""Trim a KNMI daggegevens download to the copy that ships with the Koers demo.
 
-The demo generator needs only gusts, wind, rain and temperature since 2015; shipping the full
-KNMI file (3.4 MB since 1989) would bloat the package. Run this again when a newer KNMI file
-is downloaded so the packaged copy stays reproducible:
+The packaged file stays in KNMI's own format, so the demo loads it through the same KNMI
+connector a municipality would use for a fresh download. Trimming keeps the KNMI attribution
+and remarks, the legend lines of the kept columns, the days from 2008 onwards (the demo
+periods reach back to about 2009) and the columns the demo uses; kept values are copied
+byte for byte, padding included. Run it again after downloading a newer file:
 
-    python scripts/trim_knmi.py etmgeg_356.txt [src/koers/demo/data/knmi_herwijnen.csv]
+    python scripts/trim_knmi.py etmgeg_356.txt [src/koers/demo/data/knmi_herwijnen_etmgeg.txt]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-from collections.abc import Iterator
+import re
 from pathlib import Path
 
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src/koers/demo/data/knmi_herwijnen.csv"
-FIRST_DATE = 20150101
-COMMENT = (
-    "# Bron: KNMI, daggegevens station 356 Herwijnen; "
-    "bewerkt door Koers (eenheden omgerekend, kolommen geselecteerd)"
+from koers.ingestion.knmi import ENCODING, KnmiFile, read_knmi_file
+
+DEFAULT_OUT = (
+    Path(__file__).resolve().parent.parent / "src/koers/demo/data/knmi_herwijnen_etmgeg.txt"
 )
-HEADER = (
-    "datum",
-    "windstoot_max_ms",
-    "wind_uurgemiddelde_max_ms",
-    "neerslag_mm",
-    "temperatuur_min_c",
-    "temperatuur_max_c",
-)
-# KNMI column name -> True when KNMI's "-1" means "< 0.05" and should become 0.0.
-SOURCE_COLUMNS = {"FXX": False, "FHX": False, "RH": True, "TN": False, "TX": False}
+FIRST_DAY = "20080101"
+#: Station and date, then what the demo uses: highest hourly mean wind, highest gust, minimum
+#: and maximum temperature, daily precipitation. They keep KNMI's column order.
+KEPT_COLUMNS = ("STN", "YYYYMMDD", "FHX", "FXX", "TN", "TX", "RH")
+#: A legend line: a KNMI code, spaces, "=" (``FHX       = Hoogste uurgemiddelde ...``).
+LEGEND = re.compile(r"^([A-Z0-9]+)\s+= ")
+NEWLINE = "\r\n"  # as KNMI writes it
 
 
-def _tenths(raw: str, *, minus_one_is_trace: bool) -> str:
-    """Convert a KNMI value in tenths to a decimal string; empty stays empty (missing)."""
-    value = raw.strip()
-    if not value:
-        return ""
-    number = int(value)
-    if minus_one_is_trace and number == -1:
-        number = 0
-    return f"{number / 10:.1f}"
-
-
-def trimmed_rows(lines: Iterator[str]) -> Iterator[tuple[str, ...]]:
-    """Yield output rows from the lines of a KNMI etmgeg file, starting at 2015-01-01."""
-    positions: dict[str, int] | None = None
-    for line in lines:
-        if positions is None:
-            # The column legend line looks like "# STN,YYYYMMDD,DDVEC,...".
-            if line.startswith("# STN,"):
-                names = [name.strip() for name in line[1:].split(",")]
-                positions = {name: names.index(name) for name in ("YYYYMMDD", *SOURCE_COLUMNS)}
+def trimmed_lines(knmi: KnmiFile, first_day: str = FIRST_DAY) -> list[str]:
+    """The lines of the trimmed file, without line ends."""
+    missing = [c for c in KEPT_COLUMNS if c not in knmi.headers]
+    if missing:
+        raise SystemExit(f"{knmi.name}: kolom(men) ontbreken: {', '.join(missing)}")
+    keep = [knmi.headers.index(c) for c in KEPT_COLUMNS]
+    note = (
+        f"Ingekort door Koers (scripts/trim_knmi.py): dagen vanaf {first_day}, kolommen "
+        f"{', '.join(KEPT_COLUMNS)}; waarden ongewijzigd. / Trimmed by Koers: days from "
+        f"{first_day}, columns as listed; values unchanged."
+    )
+    out: list[str] = []
+    for line in knmi.preamble:
+        legend = LEGEND.match(line)
+        if legend and legend.group(1) not in KEPT_COLUMNS:
             continue
-        fields = line.rstrip("\r\n").split(",")
-        if len(fields) < len(positions):
-            continue
-        day = int(fields[positions["YYYYMMDD"]])
-        if day < FIRST_DATE:
-            continue
-        iso = f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
-        values = (
-            _tenths(fields[positions[name]], minus_one_is_trace=trace)
-            for name, trace in SOURCE_COLUMNS.items()
-        )
-        yield (iso, *values)
-    if positions is None:
-        raise SystemExit("Geen KNMI-kolomregel ('# STN,YYYYMMDD,...') gevonden in het bronbestand.")
+        if legend and not any(LEGEND.match(earlier) for earlier in out):
+            out.append(note)  # just above the legend, below KNMI's own remarks
+        out.append(line)
+    out.append("#" + ",".join(knmi.header_cells[i] for i in keep))
+    out.append("")
+    date = KEPT_COLUMNS.index("YYYYMMDD")
+    for record in knmi.records:
+        cells = [record.cells[i] for i in keep]
+        if cells[date].strip() >= first_day:
+            out.append(",".join(cells))
+    return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Maak de ingekorte KNMI-CSV voor de demo.")
-    parser.add_argument("source", type=Path, help="KNMI-bestand etmgeg_356.txt")
+    parser = argparse.ArgumentParser(
+        description="Kort een KNMI-daggegevensbestand in voor de demo."
+    )
+    parser.add_argument("source", type=Path, help="KNMI-bestand, bijvoorbeeld etmgeg_356.txt")
     parser.add_argument("out", type=Path, nargs="?", default=DEFAULT_OUT, help="doelbestand")
     args = parser.parse_args()
-    with args.source.open(encoding="latin-1") as source:
-        rows = list(trimmed_rows(iter(source)))
+    knmi = read_knmi_file(args.source)
+    if knmi.rejected:
+        line, reason = knmi.rejected[0]
+        raise SystemExit(f"{args.source.name}: regel {line}: {reason}")
+    lines = trimmed_lines(knmi)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8", newline="") as out:
-        out.write(COMMENT + "\n")
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    print(f"{len(rows)} dagen geschreven naar {args.out}")
+    with args.out.open("w", encoding=ENCODING, newline="") as out:
+        out.write(NEWLINE.join(lines) + NEWLINE)
+    print(f"{args.out}: {len(lines)} regels geschreven")
 
 
 if __name__ == "__main__":

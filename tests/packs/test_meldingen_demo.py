@@ -216,3 +216,62 @@ def test_days_after_the_weather_file_get_no_weather_peaks(tmp_path: Path) -> Non
     causes = {p.cause for p in truth.peaks}
     assert causes <= {"oud_en_nieuw", "bladval"}
     assert {"oud_en_nieuw", "bladval"} <= causes
+
+
+# How the texts of planted rows start; the baseline never writes them.
+NEW_YEAR_TEXTS = ("Knallen de hele nacht", "Vuurwerk afgestoken naar", "Vuurwerkafval op straat")
+LEAF_TEXTS = ("Veel blad op de stoep", "Bladkorf aan de", "Goot verstopt door bladeren")
+
+
+def _planted_text_rows(out: Path, starts: tuple[str, ...]) -> list[dt.date]:
+    """Report dates of rows whose text only a planted peak writes (malformed rows included)."""
+    found = []
+    for path in _files(out):
+        for row in _read(path):
+            if row["Omschrijving"].startswith(starts):
+                created = _created(row)
+                found.append(created.date() if created else dt.date.min)
+    return found
+
+
+def test_new_year_fireworks_are_in_the_files_and_recorded_with_their_cause(
+    demo: tuple[Path, MeldingenGroundTruth],
+) -> None:
+    out, truth = demo
+    planted = [p for p in truth.peaks if p.cause == "oud_en_nieuw"]
+    new_year = {dt.date(2022, 1, 1), *(dt.date(2022, 12, d) for d in (28, 29, 30, 31))}
+    assert {p.date for p in planted} == new_year
+    for gemeente in DEMO_GEMEENTEN:
+        jan_1 = {p.category for p in planted if p.gemeente_code == gemeente.code}
+        assert {"Vuurwerkoverlast", "Overlast door afsteken vuurwerk", "Veeg-/zwerfvuil"} <= jan_1
+    fireworks = Counter(
+        created.date()
+        for created, row in _good_rows(out)
+        if row["Subcategorie"] in ("Vuurwerkoverlast", "Overlast door afsteken vuurwerk")
+    )
+    summer = [fireworks[dt.date(2022, 7, 1) + dt.timedelta(days=i)] for i in range(62)]
+    assert fireworks[dt.date(2022, 12, 31)] > 10 * max(1.0, sum(summer) / len(summer))
+    # Rows carrying a New Year text are exactly the planted ones (1% lose their text).
+    texts = _planted_text_rows(out, NEW_YEAR_TEXTS)
+    total = sum(p.planted for p in planted)
+    assert 0.95 * total - 2 <= len(texts) <= total
+    assert {day for day in texts if day != dt.date.min} <= new_year
+
+
+def test_leaf_fall_is_in_the_files_and_recorded_as_a_season_with_its_cause(
+    demo: tuple[Path, MeldingenGroundTruth],
+) -> None:
+    out, truth = demo
+    planted = [p for p in truth.peaks if p.cause == "bladval"]
+    seasons = {(p.date, p.days) for p in planted}
+    # Mid-October to mid-January (Westervoort), clipped to the generated year.
+    assert seasons == {(dt.date(2022, 1, 1), 15), (dt.date(2022, 10, 15), 78)}
+    assert {p.gemeente_code for p in planted} == {g.code for g in DEMO_GEMEENTEN}
+    assert all(p.category == "Overig" and p.hoofdcategorie == GROEN for p in planted)
+    texts = _planted_text_rows(out, LEAF_TEXTS)
+    total = sum(p.planted for p in planted)
+    assert 0.95 * total - 2 <= len(texts) <= total
+    dated = [day for day in texts if day != dt.date.min]
+    assert all(day <= dt.date(2022, 1, 15) or day >= dt.date(2022, 10, 15) for day in dated)
+    by_month = Counter(day.month for day in dated)
+    assert by_month[11] > by_month[10] and by_month[11] > by_month[12]

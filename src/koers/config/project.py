@@ -157,7 +157,7 @@ class CbsOptions(_Strict):
     backoff_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
 
 
-FileFormat = Literal["auto", "csv", "tsv", "xlsx", "json", "ndjson", "parquet"]
+FileFormat = Literal["auto", "csv", "tsv", "xlsx", "json", "ndjson", "parquet", "knmi"]
 
 
 class SourceConfig(_Strict):

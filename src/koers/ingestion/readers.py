@@ -12,6 +12,7 @@ What ``_row`` means per format, so a finding points at something a person can op
 * JSON: the record's position in the list (first record is 1).
 * NDJSON: the line number, which is the record number when the file has no empty lines.
 * Parquet: the record's position in the file (first record is 1).
+* KNMI daggegevens: the line number in the file (see :mod:`koers.ingestion.knmi`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from koers.ingestion.csv_reader import (
     scan_text,
 )
 from koers.ingestion.dialect import SAMPLE_BYTES
+from koers.ingestion.knmi import is_knmi_file, read_knmi_raw
 
 #: File extension → format, for ``format = "auto"``.
 EXTENSIONS = {
@@ -63,10 +65,15 @@ def read_raw(processor: Processor, path: Path, source: SourceConfig, name: str) 
 
 
 def file_format(path: Path, source: SourceConfig) -> str:
-    """The declared format, or for ``auto`` the one its extension names."""
+    """The declared format, or for ``auto`` the one its extension names.
+
+    A ``.txt`` file that starts like a KNMI daggegevens file is read as KNMI, not as CSV.
+    """
     if source.format != "auto":
         return source.format
     suffix = path.suffix.lower()
+    if suffix == ".txt" and is_knmi_file(path):
+        return "knmi"
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
     supported = ", ".join(EXTENSIONS)
@@ -443,6 +450,7 @@ READERS: dict[str, RawReader] = {
     "json": _read_json,
     "ndjson": _read_ndjson,
     "parquet": _read_parquet,
+    "knmi": read_knmi_raw,
 }
 
 __all__ = ["EXTENSIONS", "READERS", "RawTable", "file_format", "read_raw"]

@@ -22,7 +22,13 @@ import numpy as np
 import numpy.typing as npt
 
 from koers.demo.geography import DEMO_GEMEENTEN, Gemeente
-from koers.demo.weather import load_weather
+from koers.demo.weather import (
+    FROST_BELOW_C,
+    HEAT_FROM_C,
+    HEAVY_RAIN_MM,
+    STORM_GUST_MS,
+    load_weather,
+)
 from koers.transform.calendar import public_holidays
 
 HEADER = (
@@ -344,21 +350,21 @@ def _plan_extras(days: list[dt.date], weekday_factor: npt.NDArray[np.float64]) -
         rain = w.neerslag_mm if w else None
         t_min = w.temperatuur_min_c if w else None
         t_max = w.temperatuur_max_c if w else None
-        if gust is not None and gust >= 20.0:
+        if gust is not None and gust >= STORM_GUST_MS:
             # Linear in the excess over 20 m/s (+1 so a 20 m/s day still counts), decaying over
             # the two following days while fallen trees and branches are still being found.
             for lag, factor in enumerate((1.0, 0.5, 0.2)):
                 later = day + dt.timedelta(days=lag)
                 add(later, GROEN, "Boom", "storm", 0.8 * (gust - 19.0) * factor)
-        if rain is not None and rain >= 20.0:
+        if rain is not None and rain >= HEAVY_RAIN_MM:
             size = 0.12 * (rain - 15.0)
             add(day, WEGEN, "Put/riolering verstopt", "zware_regen", size)
             add(
                 day + dt.timedelta(days=1), WEGEN, "Put/riolering verstopt", "zware_regen", size / 3
             )
-        if t_min is not None and t_min < 0.0:
+        if t_min is not None and t_min < FROST_BELOW_C:
             add(day, WEGEN, "Gladheid", "vorst", 0.15 + 0.06 * min(-t_min, 10.0))
-        if t_max is not None and t_max >= 30.0:
+        if t_max is not None and t_max >= HEAT_FROM_C:
             add(day, DIEREN, "Wespen", "hitte", 0.3 + 0.15 * (t_max - 30.0))
             add(day, OPENBARE_RUIMTE, "Stank/geluid", "hitte", 0.15 + 0.05 * (t_max - 30.0))
         if (day.month, day.day) in ((12, 28), (12, 29), (12, 30)):
