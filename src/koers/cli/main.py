@@ -224,7 +224,7 @@ def demo(
 ) -> None:
     """Maak een demoproject voor Duiven, Westervoort en Zevenaar en draai het."""
     from koers.cli.progress import RichProgress
-    from koers.demo.project import write_demo_project
+    from koers.demo.project import use_demo_pseudonym_key, write_demo_project
     from koers.pipeline.run import run_pipeline
 
     end = _parse_dutch_date(until) if until else date.today()
@@ -233,6 +233,13 @@ def demo(
     )
     write_demo_project(directory, seed=seed, scale=scale, years=years, end=end, port=port)
     loaded_project, packs, warehouse = _open(directory)
+    env_name = loaded_project.privacy.pseudonym_key_env
+    key_file = use_demo_pseudonym_key(directory, env_name)
+    if key_file is not None:
+        console.print(
+            f"Demo: {env_name} is niet gezet; de demo gebruikt de sleutel in {key_file}. "
+            f"Voor 'koers run' in deze map: export {env_name}=$(cat {key_file})"
+        )
     with warehouse:
         summary = run_pipeline(loaded_project, warehouse, packs, RichProgress(console))
     _print_summary(summary)

@@ -13,7 +13,9 @@ folders, so a generator never has to repeat what it wrote.
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date
 from pathlib import Path
@@ -37,6 +39,8 @@ DEMO_PACKS = (
     "bevolking",
 )
 _GEMEENTE_FOLDER = re.compile(r"GM\d{4}")
+#: Where the demo keeps its own pseudonymisation key (never a real project's practice).
+DEMO_KEY_FILE = "demo-pseudoniemsleutel.txt"
 
 
 @dataclass(frozen=True)
@@ -115,3 +119,21 @@ def write_demo_project(
         encoding="utf-8",
     )
     return truths
+
+
+def use_demo_pseudonym_key(directory: Path, env_name: str) -> Path | None:
+    """Make sure ``env_name`` holds a pseudonymisation key for this demo project.
+
+    A real collaboration keeps its key in a vault and passes it through the environment. The
+    demo holds only invented people, so when the variable is not set it uses a random key
+    kept beside the demo (created once, then reused so that a rerun gives the same
+    pseudonyms). Returns the key file when it was used, so the caller can say so.
+    """
+    if os.environ.get(env_name):
+        return None
+    path = directory / DEMO_KEY_FILE
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    os.environ[env_name] = path.read_text(encoding="utf-8").strip()
+    return path

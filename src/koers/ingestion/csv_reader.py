@@ -52,7 +52,7 @@ class RawTable:
     headers: list[str]
     #: (row, Dutch reason) for rows the parser could not split.
     rejected: list[tuple[int, str]]
-    #: What was read: csv, tsv, xlsx, json, ndjson or parquet.
+    #: What was read: csv, tsv, xlsx, json, ndjson, parquet or knmi.
     format: str
     #: How numbers in the text columns are written, for the loader to parse them: the
     #: file's own separators for CSV, ``.`` and no thousands separator for formats that
