@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from koers.demo.geography import Gemeente, Wijk
-from koers.packs.vth.fictief import fake_location, fake_party
+from koers.demo.fictief import fake_location, fake_party
 from koers.packs.vth.terms import (
     TERM_WEKEN,
     legal_deadline,

@@ -17,7 +17,7 @@ import numpy as np
 
 from koers.demo.geography import Gemeente, Wijk
 from koers.packs.vth.demo_aanvragen import Aanvraag, Calendar, place_of
-from koers.packs.vth.fictief import fake_location, fake_party
+from koers.demo.fictief import fake_location, fake_party
 
 BOUWTOEZICHT = "Bouwtoezicht"
 MILIEU = "Milieucontrole"

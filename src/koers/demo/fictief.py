@@ -1,4 +1,4 @@
-"""Fictitious applicants, offenders and locations for the vth demo exports.
+"""Fictitious people, companies and locations for demo exports (shared by the generators).
 
 VTH exports carry a name and an address per case. The demo must not write real ones, so
 street names are invented words that no Dutch street carries ("Voorbeeldstraat") and company
