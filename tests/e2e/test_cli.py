@@ -97,3 +97,48 @@ def test_demo_is_deterministic_and_rerun_loads_nothing_new(
     again = koers("demo", str(demo_project), *DEMO_ARGS)
     assert again.returncode == 0, again.stderr
     assert "0 bestand(en) geladen" in again.stdout
+
+
+def test_demo_loads_every_domain_and_sets_aside_only_the_planted_rows(
+    demo_project: Path,
+) -> None:
+    import duckdb
+
+    from koers.demo.project import DEMO_KEY_FILE, DEMO_PACKS
+    from koers.packs.base import available_packs
+    from koers.privacy.pseudonym import pseudonym
+
+    packs = available_packs()
+    contracts = [c for name in DEMO_PACKS for c in packs[name].contracts]
+    for name in DEMO_PACKS:
+        assert json.loads((demo_project / "grondwaarheid" / f"{name}.json").read_text())
+    truth = json.loads((demo_project / "grondwaarheid" / "meldingen.json").read_text())
+    planted_bad = sum(len(rows) for rows in truth["malformed_rows"].values())
+
+    # A fake BSN as the reisdocumenten export delivers it, and the pseudonym it must become.
+    export = sorted((demo_project / "bronnen" / "reisdocumenten" / "GM0226").glob("*.csv"))[-1]
+    lines = export.read_text(encoding="windows-1252").splitlines()
+    header = lines[0].split(";")
+    bsn = lines[1].split(";")[header.index("BSN houder")]
+    key = (demo_project / DEMO_KEY_FILE).read_text(encoding="utf-8").strip().encode()
+
+    con = duckdb.connect(str(demo_project / "warehouse" / "koers.duckdb"), read_only=True)
+    try:
+        for contract in contracts:
+            [(rows,)] = con.sql(f"SELECT count(*) FROM {contract.staging_table}").fetchall()
+            assert rows > 0, contract.staging_table
+        [(quarantined,)] = con.sql("SELECT count(*) FROM landing.quarantine").fetchall()
+        [(outside,)] = con.sql(
+            "SELECT count(*) FROM landing.quarantine WHERE source NOT LIKE 'meldingen_%'"
+        ).fetchall()
+        stored = {
+            value
+            for (value,) in con.sql(
+                "SELECT DISTINCT houder_bsn FROM staging.reisdocumenten"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert (quarantined, outside) == (planted_bad, 0)
+    assert bsn not in stored
+    assert pseudonym(bsn, key, "bsn") in stored
