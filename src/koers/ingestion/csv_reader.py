@@ -346,6 +346,36 @@ def _size_bytes(text: str) -> float:
     return float(match.group(1)) * (1 << (10 * _UNIT_POWERS[match.group(2).upper()]))
 
 
+@contextmanager
+def temporary_csv() -> Iterator[Path]:
+    """A temporary file for rows that Python produces (XLSX, KNMI), removed afterwards."""
+    handle, temp = tempfile.mkstemp(prefix="koers-", suffix=".csv")
+    os.close(handle)
+    copy = Path(temp)
+    try:
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def load_numbered_copy(processor: Processor, copy: Path, headers: Sequence[str], name: str) -> None:
+    """Read ``copy`` (UTF-8 CSV without header: row number, then one value per header) into
+    the raw table ``name``. Going through a file lets DuckDB read it in one go, far faster
+    than inserting the rows one statement at a time."""
+    types = ", ".join(f"{sql_string(h)}: 'VARCHAR'" for h in headers)
+    with bounded_memory(processor):
+        processor.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {name} AS
+            SELECT * FROM read_csv(?, delim = ',', quote = '"', escape = '"',
+                                   header = false, auto_detect = false,
+                                   max_line_size = {MAX_LINE_BYTES},
+                                   columns = {{'{ROW_COLUMN}': 'BIGINT', {types}}})
+            """,
+            [str(copy)],
+        )
+
+
 __all__ = [
     "ROW_COLUMN",
     "RawTable",
@@ -353,6 +383,8 @@ __all__ = [
     "check_headers",
     "csv_headers",
     "load_csv",
+    "load_numbered_copy",
     "read_csv_raw",
     "scan_text",
+    "temporary_csv",
 ]

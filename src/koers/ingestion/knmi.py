@@ -14,21 +14,18 @@ was delivered can always be traced back to the file. ``_row`` is the line number
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from koers.config import SourceConfig
-from koers.engine import Processor, sql_string
+from koers.engine import Processor
 from koers.errors import ContractError
 from koers.ingestion.csv_reader import (
-    MAX_LINE_BYTES,
-    ROW_COLUMN,
     RawTable,
-    bounded_memory,
     check_headers,
+    load_numbered_copy,
+    temporary_csv,
 )
 
 #: How every KNMI daggegevens file starts (the Dutch half of the bilingual attribution).
@@ -140,27 +137,12 @@ def read_knmi_raw(processor: Processor, path: Path, source: SourceConfig, name: 
     parsed = read_knmi_file(path)
     headers = parsed.headers
     check_headers(path, headers)
-    handle, temp = tempfile.mkstemp(prefix="koers-", suffix=".csv")
-    copy = Path(temp)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+    with temporary_csv() as copy:
+        with copy.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
             for record in parsed.records:
                 writer.writerow([record.line, *record.values])
-        types = ", ".join(f"{sql_string(h)}: 'VARCHAR'" for h in headers)
-        with bounded_memory(processor):
-            processor.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE {name} AS
-                SELECT * FROM read_csv(?, delim = ',', quote = '"', escape = '"',
-                                       header = false, auto_detect = false,
-                                       max_line_size = {MAX_LINE_BYTES},
-                                       columns = {{'{ROW_COLUMN}': 'BIGINT', {types}}})
-                """,
-                [str(copy)],
-            )
-    finally:
-        copy.unlink(missing_ok=True)
+        load_numbered_copy(processor, copy, headers, name)
     return RawTable(name, headers, parsed.rejected, format="knmi", decimal=".", thousands="")
 
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -37,8 +35,10 @@ from koers.ingestion.csv_reader import (
     RawTable,
     bounded_memory,
     check_headers,
+    load_numbered_copy,
     read_csv_raw,
     scan_text,
+    temporary_csv,
 )
 from koers.ingestion.dialect import SAMPLE_BYTES
 from koers.ingestion.knmi import is_knmi_file, read_knmi_raw
@@ -113,29 +113,16 @@ def _read_xlsx(processor: Processor, path: Path, source: SourceConfig, name: str
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors alike
         raise ContractError(f"{path.name}: geen leesbaar Excel-bestand (.xlsx) ({exc})") from exc
-    handle, temp = tempfile.mkstemp(prefix="koers-", suffix=".csv")
-    copy = Path(temp)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            sheet = _sheet(workbook, path, source.xlsx.sheet)
-            headers, rejected = _copy_rows(
-                path, sheet, source.xlsx.header_row, csv.writer(out, lineterminator="\n")
-            )
-        types = ", ".join(f"{sql_string(h)}: 'VARCHAR'" for h in headers)
-        with bounded_memory(processor):
-            processor.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE {name} AS
-                SELECT * FROM read_csv(?, delim = ',', quote = '"', escape = '"',
-                                       header = false, auto_detect = false,
-                                       max_line_size = {MAX_LINE_BYTES},
-                                       columns = {{'{ROW_COLUMN}': 'BIGINT', {types}}})
-                """,
-                [str(copy)],
-            )
+        with temporary_csv() as copy:
+            with copy.open("w", encoding="utf-8", newline="") as out:
+                sheet = _sheet(workbook, path, source.xlsx.sheet)
+                headers, rejected = _copy_rows(
+                    path, sheet, source.xlsx.header_row, csv.writer(out, lineterminator="\n")
+                )
+            load_numbered_copy(processor, copy, headers, name)
     finally:
         workbook.close()
-        copy.unlink(missing_ok=True)
     return RawTable(name, headers, rejected, format="xlsx", decimal=".", thousands="")
 
 

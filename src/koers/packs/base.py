@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -19,6 +20,24 @@ T = TypeVar("T")
 #: ``seed``, ``start``, ``end`` and ``scale``; writes ``bronnen/<contract>/<GMcode>/`` (or
 #: ``bronnen/<contract>/`` for regional data) and returns its ground truth (see koers.demo.project).
 DemoWriter = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class LazyDemo:
+    """A demo generator named as ``"module:function"`` and imported on first call.
+
+    Generators pull in numpy and large tables, which the CLI need not load to start.
+    ``subfolder`` is for generators that write one contract's folder and take it as their
+    output directory.
+    """
+
+    target: str
+    subfolder: str | None = None
+
+    def __call__(self, bronnen: Path, **kwargs: Any) -> Any:
+        module, _, function = self.target.partition(":")
+        generate = getattr(importlib.import_module(module), function)
+        return generate(bronnen / self.subfolder if self.subfolder else bronnen, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,11 @@
 
 from pathlib import Path
 
-from koers.packs.base import Pack
-
-
-def _demo(bronnen: Path, **kwargs: object) -> object:
-    # Imported late: the generator pulls in numpy, which the CLI need not load to start.
-    from koers.packs.meldingen.demo import generate_meldingen
-
-    return generate_meldingen(bronnen / "meldingen", **kwargs)  # type: ignore[arg-type]
-
+from koers.packs.base import LazyDemo, Pack
 
 PACK = Pack(
     name="meldingen",
     title="Meldingen openbare ruimte",
     folder=Path(__file__).parent,
-    demo=_demo,
+    demo=LazyDemo("koers.packs.meldingen.demo:generate_meldingen", subfolder="meldingen"),
 )

@@ -2,19 +2,13 @@
 
 from pathlib import Path
 
-from koers.packs.base import Pack
-
-
-def _demo(bronnen: Path, **kwargs: object) -> object:
-    # Imported late: the generator pulls in numpy, which the CLI need not load to start.
-    from koers.packs.reisdocumenten.demo import CONTRACT, generate_reisdocumenten
-
-    return generate_reisdocumenten(bronnen / CONTRACT, **kwargs)  # type: ignore[arg-type]
-
+from koers.packs.base import LazyDemo, Pack
 
 PACK = Pack(
     name="reisdocumenten",
     title="Reisdocumenten (paspoorten en identiteitskaarten)",
     folder=Path(__file__).parent,
-    demo=_demo,
+    demo=LazyDemo(
+        "koers.packs.reisdocumenten.demo:generate_reisdocumenten", subfolder="reisdocumenten"
+    ),
 )

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from koers.demo.geography import Gemeente, Wijk
 from koers.demo.fictief import fake_location, fake_party
+from koers.demo.geography import Gemeente, Wijk
 from koers.packs.vth.terms import (
     TERM_WEKEN,
     legal_deadline,

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from koers.demo.fictief import fake_location, fake_party
 from koers.demo.geography import Gemeente, Wijk
 from koers.packs.vth.demo_aanvragen import Aanvraag, Calendar, place_of
-from koers.demo.fictief import fake_location, fake_party
 
 BOUWTOEZICHT = "Bouwtoezicht"
 MILIEU = "Milieucontrole"

@@ -2,19 +2,11 @@
 
 from pathlib import Path
 
-from koers.packs.base import Pack
-
-
-def _demo(bronnen: Path, **kwargs: object) -> object:
-    # Imported late, like every pack's generator, so the CLI starts without demo code.
-    from koers.packs.weer.demo import generate_weer
-
-    return generate_weer(bronnen / "weer", **kwargs)  # type: ignore[arg-type]
-
+from koers.packs.base import LazyDemo, Pack
 
 PACK = Pack(
     name="weer",
     title="Weer (KNMI-daggegevens)",
     folder=Path(__file__).parent,
-    demo=_demo,
+    demo=LazyDemo("koers.packs.weer.demo:generate_weer", subfolder="weer"),
 )

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from koers.demo.fictief import fake_person
 from koers.demo.geography import Gemeente
 from koers.packs.sociaal_domein.demo import params as p
-from koers.demo.fictief import fake_person
 
 
 @dataclass
