@@ -142,3 +142,25 @@ def test_demo_loads_every_domain_and_sets_aside_only_the_planted_rows(
     assert (quarantined, outside) == (planted_bad, 0)
     assert bsn not in stored
     assert pseudonym(bsn, key, "bsn") in stored
+
+
+def test_demo_runs_only_the_chosen_packs_and_caps_a_scale_they_cannot_hold(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "demo"
+    args = ["--no-serve", "--years", "1", "--until", "30-06-2025", "--seed", "3"]
+    result = koers("demo", str(folder), *args, "--packs", "vth,weer", "--scale", "6")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "vth: gemaakt in" in result.stdout
+    assert "(schaal begrensd op 5)" in result.stdout
+    assert "weer: gemaakt in" in result.stdout
+    assert "rijen/s" in result.stdout
+    assert sorted(p.name for p in (folder / "grondwaarheid").iterdir()) == [
+        "vth.json",
+        "weer.json",
+    ]
+    assert 'enabled = ["vth", "weer"]' in (folder / "koers.toml").read_text()
+
+    wrong = koers("demo", str(tmp_path / "other"), *args, "--packs", "vth,verkeer")
+    assert wrong.returncode != 0
+    assert "onbekende demopack(s): verkeer" in wrong.stderr + wrong.stdout

@@ -7,6 +7,7 @@ configuration) or 1 (a failed run); never a traceback.
 from __future__ import annotations
 
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -212,7 +213,9 @@ def demo(
         "koers-demo"
     ),
     seed: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator.")] = 20261123,
-    scale: Annotated[float, typer.Option(min=0.01, max=20, help="Volume t.o.v. werkelijk.")] = 1.0,
+    scale: Annotated[
+        float, typer.Option(min=0.01, max=100, help="Volume t.o.v. werkelijk (100: benchmark).")
+    ] = 1.0,
     years: Annotated[int, typer.Option(min=1, max=15, help="Aantal jaren terug.")] = 6,
     until: Annotated[
         str | None, typer.Option(help="Einddatum dd-mm-jjjj (standaard vandaag).")
@@ -221,18 +224,34 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Daarna de dashboards starten.")
     ] = True,
     port: Annotated[int, typer.Option(help="Poort voor de dashboards.")] = 8000,
+    packs: Annotated[
+        str | None,
+        typer.Option(help="Alleen deze packs, met komma's gescheiden (standaard: alle)."),
+    ] = None,
 ) -> None:
     """Maak een demoproject voor Duiven, Westervoort en Zevenaar en draai het."""
     from koers.cli.progress import RichProgress
-    from koers.demo.project import use_demo_pseudonym_key, write_demo_project
+    from koers.demo.project import DEMO_PACKS, use_demo_pseudonym_key, write_demo_project
+    from koers.formatting import number
     from koers.pipeline.run import run_pipeline
 
     end = _parse_dutch_date(until) if until else date.today()
+    chosen = tuple(p.strip() for p in packs.split(",") if p.strip()) if packs else DEMO_PACKS
     console.print(
-        f"Demogegevens maken in {directory} (seed {seed}, schaal {scale}, {years} jaar) ..."
+        f"Demogegevens maken in {directory} (seed {seed}, schaal {scale:g}, "
+        f"{years} jaar) ..."
     )
-    write_demo_project(directory, seed=seed, scale=scale, years=years, end=end, port=port)
-    loaded_project, packs, warehouse = _open(directory)
+    write_demo_project(
+        directory,
+        seed=seed,
+        scale=scale,
+        years=years,
+        end=end,
+        port=port,
+        packs=chosen,
+        report=console.print,
+    )
+    loaded_project, pack_set, warehouse = _open(directory)
     env_name = loaded_project.privacy.pseudonym_key_env
     key_file = use_demo_pseudonym_key(directory, env_name)
     if key_file is not None:
@@ -240,9 +259,15 @@ def demo(
             f"Demo: {env_name} is niet gezet; de demo gebruikt de sleutel in {key_file}. "
             f"Voor 'koers run' in deze map: export {env_name}=$(cat {key_file})"
         )
+    started = time.perf_counter()
     with warehouse:
-        summary = run_pipeline(loaded_project, warehouse, packs, RichProgress(console))
+        summary = run_pipeline(loaded_project, warehouse, pack_set, RichProgress(console))
     _print_summary(summary)
+    seconds = time.perf_counter() - started
+    console.print(
+        f"Geladen en gebouwd in {number(seconds, 1)} s "
+        f"({number(summary.rows_loaded / max(seconds, 1e-9))} rijen/s)."
+    )
     if serve_after:
         _serve(loaded_project.dir, "127.0.0.1", port)
 

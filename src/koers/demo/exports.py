@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from koers.formatting import number
+
 Cell = str | int | float | dt.date | None
 
 
@@ -35,8 +37,8 @@ def gemeente_rng(seed: int, gemeente_code: str, stream: str) -> np.random.Genera
 
 def dutch_number(value: float, decimals: int = 2, *, thousands: bool = False) -> str:
     """``1234.5`` as ``1234,50`` (or ``1.234,50``): how Dutch Excel writes a number."""
-    text = f"{value:,.{decimals}f}" if thousands else f"{value:.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", "." if thousands else "")
+    text = number(value, decimals)
+    return text if thousands else text.replace(".", "")
 
 
 def dutch_date(value: dt.date | None) -> str:

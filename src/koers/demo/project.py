@@ -16,6 +16,8 @@ import json
 import os
 import re
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +26,7 @@ from koers.config import PROJECT_FILE
 from koers.config.starter import demo_project
 from koers.demo.geography import DEMO_GEMEENTEN
 from koers.errors import ConfigError
+from koers.formatting import number
 from koers.packs.base import available_packs
 
 #: The packs the demo enables, in the order their generators run.
@@ -88,8 +91,17 @@ def write_demo_project(
     end: date,
     port: int = 8000,
     packs: tuple[str, ...] = DEMO_PACKS,
+    report: Callable[[str], None] | None = None,
 ) -> dict[str, object]:
-    """Write (or rewrite, identically for the same arguments) the demo project."""
+    """Write (or rewrite, identically for the same arguments) the demo project.
+
+    ``report`` receives one Dutch line per pack (time taken, a capped scale), for the CLI.
+    """
+    unknown = [name for name in packs if name not in DEMO_PACKS]
+    if unknown:
+        raise ConfigError(
+            f"onbekende demopack(s): {', '.join(unknown)} (kies uit {', '.join(DEMO_PACKS)})"
+        )
     directory.mkdir(parents=True, exist_ok=True)
     start = date(end.year - years, end.month, min(end.day, 28))
     truths: dict[str, object] = {}
@@ -102,7 +114,14 @@ def write_demo_project(
         contracts.update({contract.name: name for contract in pack.contracts})
         if pack.demo is None:
             continue
-        truth = pack.demo(bronnen, seed=seed, start=start, end=end, scale=scale)
+        pack_scale = scale
+        if pack.demo_max_scale is not None and scale > pack.demo_max_scale:
+            pack_scale = pack.demo_max_scale
+        started = time.perf_counter()
+        truth = pack.demo(bronnen, seed=seed, start=start, end=end, scale=pack_scale)
+        if report is not None:
+            capped = f" (schaal begrensd op {number(pack_scale)})" if pack_scale != scale else ""
+            report(f"  {name}: gemaakt in {number(time.perf_counter() - started, 1)} s{capped}")
         truths[name] = (
             asdict(truth) if is_dataclass(truth) and not isinstance(truth, type) else truth
         )

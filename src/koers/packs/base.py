@@ -22,6 +22,11 @@ T = TypeVar("T")
 DemoWriter = Callable[..., Any]
 
 
+#: Scale limit of the demo generators that hold a whole population in memory (measured: at
+#: 5× the real population the largest, reisdocumenten, peaks at ~0.6 GiB and takes ~30 s).
+DEMO_MAX_SCALE = 5.0
+
+
 @dataclass(frozen=True)
 class LazyDemo:
     """A demo generator named as ``"module:function"`` and imported on first call.
@@ -55,6 +60,10 @@ class Pack:
     title: str
     folder: Path
     demo: DemoWriter | None = None
+    #: The largest ``--scale`` the demo generator is built for. Generators that simulate every
+    #: person or case in memory stop at a few times the real population; only streaming ones
+    #: (meldingen) go to benchmark sizes. ``None``: no limit.
+    demo_max_scale: float | None = None
 
     @property
     def contracts(self) -> list[Contract]:

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from koers.packs.base import LazyDemo, Pack
+from koers.packs.base import DEMO_MAX_SCALE, LazyDemo, Pack
 
 PACK = Pack(
     name="inhuur",
     title="Inhuur van personeel",
     folder=Path(__file__).parent,
     demo=LazyDemo("koers.packs.inhuur.demo:generate_inhuur"),
+    demo_max_scale=DEMO_MAX_SCALE,
 )

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from koers.packs.base import LazyDemo, Pack
+from koers.packs.base import DEMO_MAX_SCALE, LazyDemo, Pack
 
 PACK = Pack(
     name="reisdocumenten",
@@ -11,4 +11,5 @@ PACK = Pack(
     demo=LazyDemo(
         "koers.packs.reisdocumenten.demo:generate_reisdocumenten", subfolder="reisdocumenten"
     ),
+    demo_max_scale=DEMO_MAX_SCALE,
 )

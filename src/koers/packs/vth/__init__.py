@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from koers.packs.base import LazyDemo, Pack
+from koers.packs.base import DEMO_MAX_SCALE, LazyDemo, Pack
 
 PACK = Pack(
     name="vth",
     title="Vergunningen, toezicht en handhaving",
     folder=Path(__file__).parent,
     demo=LazyDemo("koers.packs.vth.demo:generate_vth"),
+    demo_max_scale=DEMO_MAX_SCALE,
 )
