@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from koers.engine import Warehouse
+    from koers.pipeline.run import RunSummary
 
 DATA = Path(__file__).parent / "data"
 
@@ -87,3 +94,16 @@ def drop_clienten(project: Path, name: str, as_name: str | None = None) -> Path:
     target = project / "bronnen" / "clienten" / (as_name or name)
     shutil.copyfile(CLIENTEN / name, target)
     return target
+
+
+@contextmanager
+def pipeline_run(directory: Path) -> Iterator[tuple[RunSummary, Warehouse]]:
+    """Run the project in ``directory`` as ``koers run`` does; the warehouse stays open inside."""
+    from koers.config import load_project
+    from koers.engine import connect
+    from koers.packs import load_packs
+    from koers.pipeline.run import run_pipeline
+
+    project = load_project(directory)
+    with connect(project) as warehouse:
+        yield run_pipeline(project, warehouse, load_packs(project.packs, project.dir)), warehouse

@@ -47,8 +47,13 @@ def test_beheer_lists_runs_loads_and_quarantine(client: TestClient, demo_project
     assert '<a href="/beheer">Beheer</a>' in text
     assert "toegangsbeheer" in text and "127.0.0.1" in text
     assert "geslaagd" in text  # the demo's run
-    for export in (demo_project / "bronnen" / "meldingen").glob("*/*.csv"):
-        assert export.name in text
+    for source, code in (("meldingen_duiven", "GM0226"), ("meldingen_zevenaar", "GM0299")):
+        # Many sources deliver many files: the page filtered by source lists all of its own.
+        filtered = client.get("/beheer", params={"bron": source}).text
+        assert f"uit bron {source}, nieuwste eerst" in filtered
+        for export in (demo_project / "bronnen" / "meldingen" / code).glob("*.csv"):
+            assert export.name in filtered
+        assert "meldingen_GM0293_" not in filtered
     assert DUTCH_MOMENT.search(text)
     assert "meldingen v" in text and "bewaard" in text
     total = _planted_bad_rows(demo_project)

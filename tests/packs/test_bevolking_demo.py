@@ -11,15 +11,11 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from tests.helpers import TEST_PSEUDONYM_KEY
+from tests.helpers import TEST_PSEUDONYM_KEY, pipeline_run
 
-from koers.config import load_project
 from koers.demo.geography import DEMO_GEMEENTEN
 from koers.demo.project import write_demo_project
-from koers.engine import connect
-from koers.packs import load_packs
 from koers.packs.bevolking.demo import BevolkingGroundTruth, generate_bevolking
-from koers.pipeline.run import run_pipeline
 
 START, END = dt.date(2020, 6, 30), dt.date(2026, 6, 30)
 SEED = 20261123
@@ -186,9 +182,7 @@ def test_every_row_loads_through_ingestion(tmp_path: Path, monkeypatch: pytest.M
         tmp_path, seed=SEED, scale=1.0, years=1, end=end, packs=("bevolking",)
     )
     written = sum(truths["bevolking"]["rows_per_file"].values())  # type: ignore[index]
-    project = load_project(tmp_path)
-    with connect(project) as warehouse:
-        summary = run_pipeline(project, warehouse, load_packs(project.packs, project.dir))
+    with pipeline_run(tmp_path) as (summary, warehouse):
         assert (summary.rows_loaded, summary.rows_quarantined) == (written, 0)
         assert not summary.refused
         per_gemeente = warehouse.query(

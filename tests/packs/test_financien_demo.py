@@ -11,15 +11,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from tests.helpers import TEST_PSEUDONYM_KEY
+from tests.helpers import TEST_PSEUDONYM_KEY, pipeline_run
 
-from koers.config import load_project
 from koers.demo.geography import DEMO_GEMEENTEN
 from koers.demo.project import write_demo_project
-from koers.engine import connect
-from koers.packs import load_packs
 from koers.packs.financien.demo import FinancienGroundTruth, generate_financien
-from koers.pipeline.run import run_pipeline
 
 START, END = dt.date(2022, 1, 1), dt.date(2025, 12, 31)
 SEED = 20261123
@@ -265,9 +261,7 @@ def test_every_row_loads_through_ingestion(tmp_path: Path, monkeypatch: pytest.M
     truth = truths["financien"]
     assert isinstance(truth, dict)
     written = sum(truth["rows_per_file"].values())
-    project = load_project(tmp_path)
-    with connect(project) as warehouse:
-        summary = run_pipeline(project, warehouse, load_packs(project.packs, project.dir))
+    with pipeline_run(tmp_path) as (summary, warehouse):
         assert (summary.rows_loaded, summary.rows_quarantined) == (written, 0)
         assert not summary.refused
         budgets = warehouse.query(

@@ -14,20 +14,16 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from tests.helpers import TEST_PSEUDONYM_KEY
+from tests.helpers import TEST_PSEUDONYM_KEY, pipeline_run
 
-from koers.config import load_project
 from koers.demo.geography import DEMO_GEMEENTEN
 from koers.demo.project import write_demo_project
-from koers.engine import connect
-from koers.packs import load_packs
 from koers.packs.inhuur.demo import (
     BOOKING_HEADER,
     REGISTER_HEADER,
     InhuurGroundTruth,
     generate_inhuur,
 )
-from koers.pipeline.run import run_pipeline
 
 START, END = dt.date(2021, 1, 1), dt.date(2024, 12, 31)
 SEED = 4242
@@ -292,9 +288,7 @@ def test_the_demo_project_loads_every_row_without_quarantine(
     )
     truth = truths["inhuur"]
     assert isinstance(truth, dict)
-    project = load_project(tmp_path)
-    with connect(project) as warehouse:
-        summary = run_pipeline(project, warehouse, load_packs(project.packs, project.dir))
+    with pipeline_run(tmp_path) as (summary, warehouse):
         assert summary.rows_quarantined == 0
         expected = sum(truth["contracts"].values()) + sum(truth["bookings"].values())
         assert summary.rows_loaded == expected

@@ -12,13 +12,10 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from tests.helpers import TEST_PSEUDONYM_KEY
+from tests.helpers import TEST_PSEUDONYM_KEY, pipeline_run
 
-from koers.config import load_project
 from koers.demo.geography import DEMO_GEMEENTEN
 from koers.demo.project import write_demo_project
-from koers.engine import connect
-from koers.packs import load_packs
 from koers.packs.projecten.demo import (
     MILESTONE_HEADER,
     PORTFOLIO_HEADER,
@@ -26,7 +23,6 @@ from koers.packs.projecten.demo import (
     ProjectenGroundTruth,
     generate_projecten,
 )
-from koers.pipeline.run import run_pipeline
 
 START, END = dt.date(2020, 7, 1), dt.date(2025, 6, 30)
 SEED = 777
@@ -235,9 +231,7 @@ def test_the_demo_project_loads_every_row_without_quarantine(
     )
     truth = truths["projecten"]
     assert isinstance(truth, dict)
-    project = load_project(tmp_path)
-    with connect(project) as warehouse:
-        summary = run_pipeline(project, warehouse, load_packs(project.packs, project.dir))
+    with pipeline_run(tmp_path) as (summary, warehouse):
         assert summary.rows_quarantined == 0
         expected = sum(sum(truth[key].values()) for key in ("projects", "milestones", "spend_rows"))
         assert summary.rows_loaded == expected

@@ -14,18 +14,15 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.helpers import TEST_PSEUDONYM_KEY
+from tests.helpers import TEST_PSEUDONYM_KEY, pipeline_run
 
 from koers.config import load_project
 from koers.demo.geography import DEMO_GEMEENTEN
 from koers.demo.project import write_demo_project
-from koers.engine import connect
-from koers.packs import load_packs
 from koers.packs.reisdocumenten import geldigheid
 from koers.packs.reisdocumenten.demo import HEADER, generate_reisdocumenten
 from koers.packs.reisdocumenten.simulation import add_years
 from koers.packs.reisdocumenten.truth import QuarterTruth, ReisdocumentenGroundTruth
-from koers.pipeline.run import run_pipeline
 
 SEED = 4711
 START, END = dt.date(2020, 5, 15), dt.date(2026, 5, 15)
@@ -329,10 +326,8 @@ def test_every_row_loads_through_ingestion_with_the_bsn_pseudonymised(
     assert isinstance(truth, dict)
     saved = json.loads((tmp_path / "grondwaarheid" / "reisdocumenten.json").read_text("utf-8"))
     assert saved["total_rows"] == truth["total_rows"] > 0
-    project = load_project(tmp_path)
-    assert len(project.sources) == len(DEMO_GEMEENTEN)
-    with connect(project) as warehouse:
-        summary = run_pipeline(project, warehouse, load_packs(project.packs, project.dir))
+    assert len(load_project(tmp_path).sources) == len(DEMO_GEMEENTEN)
+    with pipeline_run(tmp_path) as (summary, warehouse):
         assert (summary.rows_loaded, summary.rows_quarantined) == (truth["total_rows"], 0)
         ((stored, holders, raw_bsn),) = warehouse.query(
             "SELECT count(*), count(DISTINCT houder_bsn), "

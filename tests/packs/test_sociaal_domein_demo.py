@@ -11,16 +11,12 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from tests.helpers import TEST_PSEUDONYM_KEY
+from tests.helpers import TEST_PSEUDONYM_KEY, pipeline_run
 
-from koers.config import load_project
 from koers.demo.geography import DEMO_GEMEENTEN
 from koers.demo.project import write_demo_project
-from koers.engine import connect
-from koers.packs import load_packs
 from koers.packs.sociaal_domein import PACK
 from koers.packs.sociaal_domein.demo import SociaalDomeinGroundTruth, generate_sociaal_domein
-from koers.pipeline.run import run_pipeline
 from koers.privacy.pseudonym import bsn_valid, pseudonym
 
 START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 31)
@@ -342,9 +338,7 @@ def test_demo_loads_through_ingestion_without_quarantine(
     )
     truth = truths["sociaal_domein"]
     assert isinstance(truth, dict)
-    project = load_project(tmp_path)
-    with connect(project) as warehouse:
-        summary = run_pipeline(project, warehouse, load_packs(project.packs, project.dir))
+    with pipeline_run(tmp_path) as (summary, warehouse):
         assert summary.rows_quarantined == 0
         assert summary.rows_loaded == sum(truth["rows_per_file"].values())
         counts = {

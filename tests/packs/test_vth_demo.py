@@ -14,13 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.helpers import TEST_PSEUDONYM_KEY
+from tests.helpers import TEST_PSEUDONYM_KEY, pipeline_run
 
-from koers.config import load_project
 from koers.demo.geography import DEMO_GEMEENTEN
 from koers.demo.project import write_demo_project
-from koers.engine import connect
-from koers.packs import load_packs
 from koers.packs.vth.demo import (
     AANVRAGEN_HEADER,
     CONTROLES_HEADER,
@@ -29,7 +26,6 @@ from koers.packs.vth.demo import (
     generate_vth,
 )
 from koers.packs.vth.terms import legal_deadline, wettelijk_kader
-from koers.pipeline.run import run_pipeline
 
 # Two years, so the files hold both Wabo and Omgevingswet applications and the planted period.
 END = dt.date(2025, 6, 30)
@@ -320,9 +316,7 @@ def test_every_row_reaches_staging_with_personal_data_pseudonymised_or_dropped(
     assert truths["vth"]["rows"] == truth.rows  # type: ignore[index]
     stored = json.loads((directory / "grondwaarheid" / "vth.json").read_text(encoding="utf-8"))
     assert stored["late_period"]["case_ids"] == truth.late_period.case_ids  # type: ignore[union-attr]
-    project = load_project(directory)
-    with connect(project) as warehouse:
-        summary = run_pipeline(project, warehouse, load_packs(project.packs, project.dir))
+    with pipeline_run(directory) as (summary, warehouse):
         assert summary.refused == []
         assert summary.rows_quarantined == 0
         assert summary.rows_loaded == sum(sum(per.values()) for per in truth.rows.values())

@@ -9,18 +9,15 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tests.helpers import pipeline_run
 
-from koers.config import load_project
 from koers.demo import weather
 from koers.demo.project import write_demo_project
 from koers.demo.weather import KNMI_FILE_NAME, load_weather, weather_file_bytes
-from koers.engine import connect
 from koers.ingestion.knmi import KNMI_FIRST_LINE, read_knmi_file
-from koers.packs import load_packs
 from koers.packs.meldingen.demo import generate_meldingen
 from koers.packs.weer import PACK
 from koers.packs.weer.demo import CAUSES, WeerGroundTruth, generate_weer
-from koers.pipeline.run import run_pipeline
 
 ROOT = Path(__file__).parent.parent.parent
 ORIGINAL = Path("/work/shared/data/knmi/etmgeg_356.txt")  # the full KNMI download, if present
@@ -181,9 +178,7 @@ def test_the_demo_source_loads_every_day_and_sql_converts_like_the_demo(
     truths = write_demo_project(tmp_path, seed=SEED, scale=1.0, years=1, end=END, packs=("weer",))
     toml = (tmp_path / "koers.toml").read_text(encoding="utf-8")
     assert 'path = "bronnen/weer"' in toml
-    project = load_project(tmp_path)
-    with connect(project) as warehouse:
-        summary = run_pipeline(project, warehouse, load_packs(project.packs, project.dir))
+    with pipeline_run(tmp_path) as (summary, warehouse):
         assert summary.refused == []
         days = truths["weer"]["days_in_file"]  # type: ignore[index]
         assert (summary.rows_loaded, summary.rows_quarantined) == (days, 0)

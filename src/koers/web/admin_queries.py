@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from koers.engine import Result, Warehouse, sql_strings
+from koers.engine import Result, Warehouse, sql_string, sql_strings
 from koers.engine.base import qualified
 from koers.errors import KoersError, QueryError
 from koers.ingestion.ledger import LOADS_TABLE, QUARANTINE_TABLE, RAW_REMOVED_TABLE
@@ -94,12 +94,18 @@ class AdminQueries:
 
     # The ledger
 
-    def count_loads(self) -> int:
-        return self.warehouse.count_rows(LOADS_TABLE) if self._exists(LOADS_TABLE) else 0
+    def count_loads(self, source: str | None = None) -> int:
+        if not self._exists(LOADS_TABLE):
+            return 0
+        return int(
+            self.warehouse.query(
+                f"SELECT count(*) FROM {LOADS_TABLE} AS l{_source_filter(source)}"
+            ).scalar()
+        )
 
-    def loads(self, limit: int = 100) -> list[dict[str, Any]]:
-        """Newest loads first, each with ``raw_removed_at``: when retention removed the raw
-        copy from landing/ (None while it is kept)."""
+    def loads(self, limit: int = 100, source: str | None = None) -> list[dict[str, Any]]:
+        """Newest loads first (of one source, if given), each with ``raw_removed_at``: when
+        retention removed the raw copy from landing/ (None while it is kept)."""
         if not self._exists(LOADS_TABLE):
             return []
         # The raw_removed table arrived later than the ledger; older warehouses lack it.
@@ -111,7 +117,7 @@ class AdminQueries:
         return self.warehouse.query(
             "SELECT l.load_id, l.source, l.file_name, l.sha256, l.loaded_at, l.contract, "
             "l.contract_version, l.rows_read, l.rows_loaded, l.rows_quarantined, "
-            f"{removed} AS raw_removed_at FROM {LOADS_TABLE} AS l "
+            f"{removed} AS raw_removed_at FROM {LOADS_TABLE} AS l{_source_filter(source)} "
             f"ORDER BY l.loaded_at DESC, l.load_id LIMIT {int(limit)}"
         ).records()
 
@@ -191,7 +197,7 @@ def _quarantine_select(where: str) -> str:
 
 
 def _source_filter(source: str | None) -> str:
-    return f" WHERE source = {sql_strings([source])}" if source else ""
+    return f" WHERE source = {sql_string(source)}" if source else ""
 
 
 def _is_table_name(name: object) -> bool:

@@ -42,8 +42,8 @@ def beheer_page(request: Request, admin: Admin) -> Response:
     context = {
         "anything_loaded": admin.anything_loaded,
         "runs": admin.recent_runs(RUNS_SHOWN),
-        "loads": admin.loads(LOADS_SHOWN),
-        "loads_total": admin.count_loads(),
+        "loads": admin.loads(LOADS_SHOWN, source),
+        "loads_total": admin.count_loads(source),
         "refused": admin.refused(REFUSED_SHOWN),
         "sources": admin.known_sources(),
         "bron": source or "",
