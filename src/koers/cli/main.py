@@ -238,8 +238,7 @@ def demo(
     end = _parse_dutch_date(until) if until else date.today()
     chosen = tuple(p.strip() for p in packs.split(",") if p.strip()) if packs else DEMO_PACKS
     console.print(
-        f"Demogegevens maken in {directory} (seed {seed}, schaal {scale:g}, "
-        f"{years} jaar) ..."
+        f"Demogegevens maken in {directory} (seed {seed}, schaal {scale:g}, {years} jaar) ..."
     )
     write_demo_project(
         directory,
