@@ -215,6 +215,33 @@ class WebConfig(_Strict):
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
 
 
+class AccessConfig(_Strict):
+    """Where accounts, sessions and the audit log live, apart from the warehouse (ADR 0005).
+
+    Default: a SQLite file in the project (``beheer/toegang.sqlite``). A shared server gives a
+    SQLAlchemy URL (PostgreSQL) without password; the password comes from ``password_env``.
+    """
+
+    url: str | None = None
+    password_env: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _no_password(cls, value: str | None) -> str | None:
+        return _no_password_in_url(value) if value else value
+
+    def password(self) -> str | None:
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(
+                f"{PROJECT_FILE}: access.password_env noemt omgevingsvariabele "
+                f"{self.password_env}, maar die is niet gezet"
+            )
+        return value
+
+
 class _ProjectFile(_Strict):
     project: ProjectInfo
     gemeenten: Annotated[list[GemeenteConfig], Field(min_length=1)]
@@ -223,6 +250,7 @@ class _ProjectFile(_Strict):
     sources: list[SourceConfig] = []
     privacy: PrivacyConfig = PrivacyConfig()
     web: WebConfig = WebConfig()
+    access: AccessConfig = AccessConfig()
 
 
 class Project(BaseModel):
@@ -238,6 +266,7 @@ class Project(BaseModel):
     sources: tuple[SourceConfig, ...]
     privacy: PrivacyConfig
     web: WebConfig
+    access: AccessConfig = AccessConfig()
 
     @property
     def file(self) -> Path:
@@ -287,6 +316,7 @@ def load_project(folder: Path) -> Project:
         sources=tuple(parsed.sources),
         privacy=parsed.privacy,
         web=parsed.web,
+        access=parsed.access,
     )
 
 
