@@ -26,6 +26,8 @@ import time
 import tomllib
 from pathlib import Path
 
+from koers.measure import peak_rss_kib
+
 ROWS = 5_000_000
 GIB = 1 << 30
 TARGET_RATIO = 0.5
@@ -44,19 +46,10 @@ def main() -> None:
     if args.child is not None:
         work = {"generate": _generate, "baseline": _baseline, "koers": _koers}[args.child]
         figures = work(args.file, args.dir)
-        figures["peak_mib"] = _own_peak_mib()
+        figures["peak_mib"] = peak_rss_kib() / 1024
         print(json.dumps(figures))
         return
     _run(args.rows)
-
-
-def _own_peak_mib() -> float:
-    """This process's high-water RSS (VmHWM). Unlike ru_maxrss it starts afresh at exec,
-    so a child does not inherit the parent's peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("VmHWM niet gevonden in /proc/self/status")
 
 
 def _run(rows: int) -> None:
