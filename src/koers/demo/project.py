@@ -120,8 +120,17 @@ def write_demo_project(
         started = time.perf_counter()
         truth = pack.demo(bronnen, seed=seed, start=start, end=end, scale=pack_scale)
         if report is not None:
+            seconds = time.perf_counter() - started
             capped = f" (schaal begrensd op {number(pack_scale)})" if pack_scale != scale else ""
-            report(f"  {name}: gemaakt in {number(time.perf_counter() - started, 1)} s{capped}")
+            rows = truth.get("total_rows") if isinstance(truth, dict) else None
+            if rows is None and is_dataclass(truth):
+                rows = getattr(truth, "total_rows", None)
+            speed = (
+                f", {number(rows)} rijen ({number(rows / max(seconds, 1e-9))} rijen/s)"
+                if isinstance(rows, int)
+                else ""
+            )
+            report(f"  {name}: gemaakt in {number(seconds, 1)} s{speed}{capped}")
         truths[name] = (
             asdict(truth) if is_dataclass(truth) and not isinstance(truth, type) else truth
         )
