@@ -47,5 +47,9 @@ class AccessDenied(KoersError):
     """The requesting user may not see what was asked."""
 
 
+class LoginRequired(AccessDenied):
+    """An anonymous visitor asked for a page that needs an account: pages send them to log in."""
+
+
 class QueryError(KoersError):
     """A metric request is malformed (unknown dimension, bad date)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from koers.access.audit import AuditFilter, count_records, list_records, verify_chain
 from koers.web.app import create_app
 
 
@@ -101,6 +102,22 @@ def test_csv_export_opens_in_dutch_excel(client: TestClient) -> None:
         params={"by": "month,gemeente", "from": "2025-01-01", "to": "2025-03-31"},
     ).json()["rows"]
     assert float(rows[1][2].replace(",", ".")) == pytest.approx(api[0]["value"])
+
+
+def test_every_export_is_written_to_the_audit_log(client: TestClient) -> None:
+    store = client.app.state.access_store  # type: ignore[attr-defined]
+    before = count_records(store, AuditFilter(object="meldingen_ontvangen"))
+    for kind in ("csv", "xlsx"):
+        response = client.get(
+            f"/api/metrics/meldingen_ontvangen/export.{kind}", params={"gemeente": "GM0293"}
+        )
+        assert response.status_code == 200
+    logged = list_records(store, AuditFilter(object="meldingen_ontvangen"), limit=2)
+    assert count_records(store, AuditFilter(object="meldingen_ontvangen")) == before + 2
+    assert {(r.username, r.action, r.gemeente) for r in logged} == {
+        ("publiek", "exporteren", "GM0293")
+    }
+    assert verify_chain(store).ok
 
 
 def test_openapi_documents_the_stable_routes(client: TestClient) -> None:

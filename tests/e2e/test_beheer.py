@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.e2e.conftest import koers
 from tests.helpers import drop_file, write_project
+from tests.support.accounts import client_as, log_in
 
 from koers.config import load_project
 from koers.engine import connect
@@ -28,7 +29,22 @@ SCRIPT = "<script>alert(1)</script>"
 @pytest.fixture(scope="module")
 def client(demo_project: Path) -> Iterator[TestClient]:
     with TestClient(create_app(demo_project)) as test_client:
+        log_in(test_client, "beheerder")
         yield test_client
+
+
+def test_beheer_is_for_the_beheerder_role_only(demo_project: Path) -> None:
+    with TestClient(create_app(demo_project)) as anonymous:
+        for path in ("/beheer", "/beheer/quarantaine.csv"):
+            answer = anonymous.get(path, follow_redirects=False)
+            assert answer.status_code == 303
+            assert answer.headers["location"].startswith("/inloggen?volgende=")
+    with TestClient(create_app(demo_project)) as analist:
+        log_in(analist, "analist-gm0226")
+        for path in ("/beheer", "/beheer/quarantaine.csv"):
+            answer = analist.get(path)
+            assert answer.status_code == 403
+            assert "meldingen_GM0" not in answer.text
 
 
 def _planted_bad_rows(demo_project: Path, code: str | None = None) -> int:
@@ -45,7 +61,7 @@ def test_beheer_lists_runs_loads_and_quarantine(client: TestClient, demo_project
     assert page.status_code == 200
     text = page.text
     assert '<a href="/beheer">Beheer</a>' in text
-    assert "toegangsbeheer" in text and "127.0.0.1" in text
+    assert "Alleen voor de rol beheerder" in text
     assert "geslaagd" in text  # the demo's run
     for source, code in (("meldingen_duiven", "GM0226"), ("meldingen_zevenaar", "GM0299")):
         # Many sources deliver many files: the page filtered by source lists all of its own.
@@ -157,7 +173,7 @@ def hostile_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_values_from_deliveries_are_escaped(hostile_project: Path) -> None:
-    with TestClient(create_app(hostile_project)) as client:
+    with client_as(hostile_project, "beheerder", "beheerder") as client:
         page = client.get("/beheer", params={"bron": "meldingen_gm0226"})
         download = client.get("/beheer/quarantaine.csv")
     assert page.status_code == 200
@@ -167,7 +183,7 @@ def test_values_from_deliveries_are_escaped(hostile_project: Path) -> None:
 
 
 def test_quarantine_pages_keep_the_filter(hostile_project: Path) -> None:
-    with TestClient(create_app(hostile_project)) as client:
+    with client_as(hostile_project, "beheerder", "beheerder") as client:
         first = client.get("/beheer", params={"bron": "meldingen_gm0226"})
         second = client.get("/beheer", params={"bron": "meldingen_gm0226", "pagina": "2"})
         beyond = client.get("/beheer", params={"pagina": "99"})
@@ -184,7 +200,7 @@ def test_quarantine_pages_keep_the_filter(hostile_project: Path) -> None:
 def test_a_fresh_warehouse_says_nothing_was_loaded(tmp_path: Path) -> None:
     folder = write_project(tmp_path)
     connect(load_project(folder)).close()  # an empty warehouse file, no tables yet
-    with TestClient(create_app(folder)) as client:
+    with client_as(folder, "beheerder", "beheerder") as client:
         page = client.get("/beheer")
         download = client.get("/beheer/quarantaine.csv")
     assert page.status_code == 200

@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 from tests.support.browser import serve_app
 
+from koers.access.accounts import DEMO_PASSWORD
 from koers.web.app import create_app
 
 
@@ -16,7 +17,16 @@ def test_beheer_page_filters_the_quarantine_and_shows_lineage(
 ) -> None:
     with serve_app(create_app(demo_project)) as base_url:
         page.goto(f"{base_url}/")
-        page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Beheer").click()
+        menu = page.get_by_role("navigation", name="Hoofdmenu")
+        assert menu.get_by_role("link", name="Beheer").count() == 0  # not for the public
+        page.goto(f"{base_url}/beheer")
+        page.wait_for_url("**/inloggen?volgende=%2Fbeheer")
+        page.get_by_label("Gebruikersnaam").fill("beheerder")
+        page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url("**/beheer")
+        page.goto(f"{base_url}/")
+        menu.get_by_role("link", name="Beheer").click()
         page.wait_for_url("**/beheer")
         assert page.get_by_role("heading", name="Beheer", exact=True).is_visible()
         assert page.locator("#ladingen table tbody tr").count() > 0

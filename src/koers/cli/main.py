@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from koers.cli import audit, users
 from koers.errors import KoersError
 
 if TYPE_CHECKING:
+    from koers.config import Project
     from koers.web.admin_queries import AdminQueries
 
 try:  # Typer 0.29 carries its own copy of Click; older Typer uses Click itself.
@@ -34,6 +36,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
+app.add_typer(users.users_app, name="users")
+app.add_typer(audit.app, name="audit")
 
 ProjectOption = Annotated[
     Path | None,
@@ -258,6 +262,7 @@ def demo(
             f"Demo: {env_name} is niet gezet; de demo gebruikt de sleutel in {key_file}. "
             f"Voor 'koers run' in deze map: export {env_name}=$(cat {key_file})"
         )
+    _demo_accounts(loaded_project)
     started = time.perf_counter()
     with warehouse:
         summary = run_pipeline(loaded_project, warehouse, pack_set, RichProgress(console))
@@ -269,6 +274,22 @@ def demo(
     )
     if serve_after:
         _serve(loaded_project.dir, "127.0.0.1", port)
+
+
+def _demo_accounts(project: Project) -> None:
+    """One account per role, so the demo shows who may see what (docs/access/accounts.md)."""
+    from koers.access.accounts import DEMO_PASSWORD, demo_accounts, ensure_demo_accounts
+    from koers.access.store import open_store
+
+    codes = [g.code for g in project.gemeenten]
+    store = open_store(project)
+    try:
+        accounts = demo_accounts(codes)
+        ensure_demo_accounts(store, accounts, codes)
+    finally:
+        store.dispose()
+    names = ", ".join(a.username for a in accounts)
+    console.print(f"Demo-accounts (wachtwoord '{DEMO_PASSWORD}'): {names}")
 
 
 def _parse_dutch_date(text: str) -> date:

@@ -224,6 +224,13 @@ class AccessConfig(_Strict):
 
     url: str | None = None
     password_env: str | None = None
+    #: A session ends after this long without a request, and in any case after the maximum.
+    session_idle_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
+    session_max_hours: Annotated[int, Field(ge=1, le=7 * 24)] = 10
+    #: This many failed log-ins within the window lock the account for lockout_minutes.
+    lockout_attempts: Annotated[int, Field(ge=1, le=100)] = 5
+    lockout_window_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 15
+    lockout_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 15
 
     @field_validator("url")
     @classmethod

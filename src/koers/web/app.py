@@ -5,20 +5,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from koers import __version__
+from koers.access.store import open_store
 from koers.config import find_project_dir, load_project
 from koers.engine import connect
-from koers.errors import AccessDenied, KoersError, QueryError
+from koers.errors import AccessDenied, KoersError, LoginRequired, QueryError
 from koers.formatting import dutch_date, dutch_datetime, number, period_label, with_unit
 from koers.metrics.query import QueryService
 from koers.packs import load_packs
-from koers.web.routers import api, beheer, pages
+from koers.web import security
+from koers.web.routers import api, audit, beheer, login, pages
 
 HERE = Path(__file__).parent
 
@@ -27,11 +30,13 @@ def create_app(project_dir: Path) -> FastAPI:
     project = load_project(find_project_dir(project_dir))
     packs = load_packs(project.packs, project.dir)
     warehouse = connect(project, read_only=True)
+    access_store = open_store(project)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         warehouse.close()
+        access_store.dispose()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -42,6 +47,7 @@ def create_app(project_dir: Path) -> FastAPI:
     )
     app.state.project = project
     app.state.queries = QueryService(project, warehouse, packs)
+    app.state.access_store = access_store
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters.update(
         number=number,
@@ -55,9 +61,14 @@ def create_app(project_dir: Path) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(beheer.router)
+    app.include_router(audit.router)
+    login.install(app)
 
     @app.exception_handler(KoersError)
     def _koers_error(request: Request, exc: KoersError) -> Response:
+        if isinstance(exc, LoginRequired) and not request.url.path.startswith("/api/"):
+            target = urlencode({"volgende": request.url.path})
+            return RedirectResponse(f"{login.LOGIN_PATH}?{target}", status_code=303)
         status = (
             403 if isinstance(exc, AccessDenied) else 400 if isinstance(exc, QueryError) else 500
         )
@@ -67,12 +78,6 @@ def create_app(project_dir: Path) -> FastAPI:
             request, "error.html", {"project": project, "message": exc.message}, status_code=status
         )
 
-    @app.middleware("http")
-    async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    security.install(app)
 
     return app

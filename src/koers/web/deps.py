@@ -3,19 +3,45 @@ view on the bookkeeping."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from koers.errors import AccessDenied, LoginRequired
 from koers.metrics.query import QueryService
 from koers.privacy.access import PUBLIC, Principal
 from koers.web.admin_queries import AdminQueries
+from koers.web.routers.login import current_session, require_csrf
 
 
 def current_user(request: Request) -> Principal:
-    # Log-in comes later; until then everyone is the anonymous public, and the query layer
-    # limits them to what is openbaar.
-    return PUBLIC
+    """The logged-in account as a principal, or the anonymous public.
+
+    The session middleware (:mod:`koers.web.routers.login`) has already looked the cookie up,
+    ended expired sessions and those of disabled accounts; what is left here is trusted.
+    """
+    session = current_session(request)
+    return PUBLIC if session is None else session.account.principal()
+
+
+def role_required(*roles: str) -> Callable[[Principal], Principal]:
+    """A dependency that lets through users holding one of ``roles``.
+
+    Anonymous visitors get :class:`LoginRequired` (a page sends them to the log-in form and
+    back); logged-in users without the role get :class:`AccessDenied` (403, no data).
+    """
+    allowed = frozenset(roles)
+
+    def dependency(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+        if user.roles & allowed:
+            return user
+        wanted = " of ".join(sorted(allowed))
+        if user is PUBLIC:
+            raise LoginRequired(f"log in als {wanted} om deze pagina te zien")
+        raise AccessDenied(f"deze pagina is alleen voor de rol {wanted}")
+
+    return dependency
 
 
 def query_service(request: Request) -> QueryService:
@@ -30,5 +56,10 @@ def admin_queries(request: Request) -> AdminQueries:
 
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
+#: The operator's pages (Beheer): loads, refusals, quarantine and lineage of every source.
+Beheerder = Annotated[Principal, Depends(role_required("beheerder"))]
+PrivacyOfficer = Annotated[Principal, Depends(role_required("privacy-officer"))]
+#: Add to a route that handles a form which changes state: 403 without the right token.
+CsrfChecked = Annotated[None, Depends(require_csrf)]
 Queries = Annotated[QueryService, Depends(query_service)]
 Admin = Annotated[AdminQueries, Depends(admin_queries)]

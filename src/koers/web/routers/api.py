@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from koers import __version__
+from koers.access.audit_web import audit_access
 from koers.metrics.definitions import Metric
 from koers.reports.csv_export import dutch_csv
 from koers.reports.xlsx_export import dutch_xlsx
@@ -115,6 +116,17 @@ def _export_table(
     """Dutch column titles and rows of a metric request; one path for every file format, so
     a CSV and an XLSX of the same link hold the same numbers."""
     data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
+    # Every export is logged before the file leaves (issue 5): who, what, for which gemeente.
+    gemeenten = data.request.gemeenten
+    audit_access(
+        request,
+        user,
+        "exporteren",
+        metric_id,
+        gemeente=gemeenten[0] if len(gemeenten) == 1 else None,
+        level=data.metric.privacy,
+        purpose=request.query_params.get("doel"),
+    )
     titles = {"period": "Periode", "value": data.metric.title}
     for dim in data.request.dimensions:
         titles[dim] = queries.dimension(dim).title

@@ -5,8 +5,8 @@ quarantine (filterable by source, paged, downloadable) and the lineage of a buil
 data comes through :class:`koers.web.admin_queries.AdminQueries`; this router only checks the
 query string and lays the answers out.
 
-There is no access control yet (it arrives with the access issue): the page says so, and the
-server listens on 127.0.0.1 unless an operator chooses otherwise.
+Only the ``beheerder`` role gets in (anonymous visitors are sent to log in). The page still
+shows every source of the collaboration, not only the beheerder's own gemeenten.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from koers.errors import KoersError, QueryError
 from koers.reports.csv_export import dutch_csv
 from koers.web.admin_queries import QUARANTINE_HEADERS, AdminQueries, Page
-from koers.web.deps import Admin
+from koers.web.deps import Admin, Beheerder
 from koers.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -29,10 +29,11 @@ QUARANTINE_PAGE_SIZE = 100
 RUNS_SHOWN = 20
 LOADS_SHOWN = 100
 REFUSED_SHOWN = 50
+MAX_PAGE_NUMBER = 10**9
 
 
 @router.get("/beheer", response_class=HTMLResponse)
-def beheer_page(request: Request, admin: Admin) -> Response:
+def beheer_page(request: Request, admin: Admin, _: Beheerder) -> Response:
     params = request.query_params
     source = _source_param(admin, params.get("bron", ""))
     table = params.get("tabel", "").strip()
@@ -60,7 +61,7 @@ def beheer_page(request: Request, admin: Admin) -> Response:
 
 
 @router.get("/beheer/quarantaine.csv")
-def quarantine_csv(request: Request, admin: Admin) -> Response:
+def quarantine_csv(request: Request, admin: Admin, _: Beheerder) -> Response:
     source = _source_param(admin, request.query_params.get("bron", ""))
     body = dutch_csv(QUARANTINE_HEADERS, admin.quarantine_rows(source))
     name = f"quarantaine_{source}.csv" if source else "quarantaine.csv"
@@ -79,9 +80,13 @@ def _source_param(admin: AdminQueries, value: str) -> str | None:
 def _page_number(value: str) -> int:
     if not value:
         return 1
-    if not value.isdigit() or int(value) < 1:
+    # isascii: str.isdigit also accepts digits such as '²' that int() refuses.
+    digits = value.lstrip("0")
+    if not (value.isascii() and value.isdigit()) or not digits:
         raise QueryError(f"'pagina' moet een geheel getal van 1 of meer zijn, niet '{value}'")
-    return int(value)
+    # A page past the end shows the last one; capping keeps the offset within a BIGINT (and
+    # int() away from strings longer than Python converts).
+    return MAX_PAGE_NUMBER if len(digits) > 9 else min(int(digits), MAX_PAGE_NUMBER)
 
 
 def _quarantine_page(admin: AdminQueries, source: str | None, number: int) -> Page:
