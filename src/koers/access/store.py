@@ -37,6 +37,11 @@ def store_url(project: Project) -> str:
 
 def open_store(project: Project) -> Engine:
     """An engine on the project's access store with all declared tables present."""
+    # The modules that keep state here declare their tables on import; importing them here
+    # means every caller gets the same, complete store (they import this module themselves,
+    # hence the late import).
+    from koers.access import accounts, audit, sessions  # noqa: F401
+
     engine = create_engine(store_url(project), future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from koers.cli.options import ProjectOption
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -23,14 +25,8 @@ app = typer.Typer(
 )
 console = Console()
 
-ProjectOption = Annotated[
-    Path | None,
-    typer.Option("--project", "-p", help="Projectmap met koers.toml (standaard: huidige map)."),
-]
-
 
 def _store(project_dir: Path | None) -> Engine:
-    from koers.access import audit  # noqa: F401  (declares the table before the store opens)
     from koers.access.store import open_store
     from koers.config import find_project_dir, load_project
 

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from koers.cli import audit, users
+from koers.cli.options import ProjectOption
 from koers.errors import KoersError
 
 if TYPE_CHECKING:
@@ -38,11 +39,6 @@ app = typer.Typer(
 console = Console()
 app.add_typer(users.users_app, name="users")
 app.add_typer(audit.app, name="audit")
-
-ProjectOption = Annotated[
-    Path | None,
-    typer.Option("--project", "-p", help="Projectmap met koers.toml (standaard: huidige map)."),
-]
 
 
 def _open(project_dir: Path | None):  # type: ignore[no-untyped-def]

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from koers.cli.options import ProjectOption
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -28,14 +30,8 @@ users_app = typer.Typer(
 )
 console = Console()
 
-ProjectOption = Annotated[
-    Path | None,
-    typer.Option("--project", "-p", help="Projectmap met koers.toml (standaard: huidige map)."),
-]
-
 
 def _store(project_dir: Path | None) -> tuple[Project, Engine]:
-    from koers.access import accounts, sessions  # noqa: F401  (declares their tables)
     from koers.access.store import open_store
     from koers.config import find_project_dir, load_project
 
