@@ -215,6 +215,88 @@ class WebConfig(_Strict):
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
 
 
+class OidcRoleMapping(_Strict):
+    """One value of the provider's role claim and what it grants in Koers.
+
+    ``gemeenten`` left out means every gemeente of the project, as ``--alle-gemeenten`` does.
+    """
+
+    #: The value as it appears in the claim: an Entra ID app role (``Koers.Analist.Duiven``),
+    #: a Keycloak client role or group name.
+    value: Annotated[str, Field(min_length=1, max_length=200)]
+    roles: Annotated[list[str], Field(min_length=1)]
+    gemeenten: Annotated[list[str], Field(min_length=1)] | None = None
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, value: list[str]) -> list[str]:
+        from koers.privacy.roles import ROLES, unknown_roles
+
+        wrong = unknown_roles(value)
+        if wrong:
+            raise ValueError(f"onbekende rol '{wrong[0]}'; mogelijk: {', '.join(ROLES)}")
+        return value
+
+
+class OidcConfig(_Strict):
+    """Log-in through an OpenID Connect provider (Entra ID, Keycloak); docs/access/oidc.md.
+
+    The client secret is never in ``koers.toml``: ``client_secret_env`` names the environment
+    variable that holds it.
+    """
+
+    #: Exactly as the provider's discovery document states it, e.g.
+    #: ``https://login.microsoftonline.com/<tenant-id>/v2.0``.
+    issuer: Annotated[str, Field(min_length=1)]
+    client_id: Annotated[str, Field(min_length=1)]
+    client_secret_env: Annotated[str, Field(min_length=1)] = "KOERS_OIDC_CLIENT_SECRET"
+    #: Shown on the log-in page: "Inloggen met <display_name>".
+    display_name: Annotated[str, Field(min_length=1, max_length=80)] = "uw organisatie-account"
+    scopes: list[str] = ["openid", "profile", "email"]
+    #: Dotted path to the list of role names in the ID token: ``roles`` for Entra ID app
+    #: roles, ``resource_access.<client-id>.roles`` for Keycloak client roles.
+    roles_claim: Annotated[str, Field(min_length=1)] = "roles"
+    #: The claim that becomes the Koers username (lower-cased).
+    username_claim: Annotated[str, Field(min_length=1)] = "preferred_username"
+    #: The callback URL as registered at the provider; empty: derived from the request.
+    redirect_uri: str | None = None
+    timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 10
+    role_mapping: list[OidcRoleMapping] = []
+    #: Only for tests against a provider on 127.0.0.1; production issuers are https.
+    allow_http_issuer: bool = False
+
+    @field_validator("scopes")
+    @classmethod
+    def _openid_scope(cls, value: list[str]) -> list[str]:
+        if "openid" not in value:
+            raise ValueError("de scope 'openid' is verplicht voor OpenID Connect")
+        return value
+
+    @model_validator(mode="after")
+    def _https_issuer(self) -> OidcConfig:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.issuer)
+        local = parts.hostname in {"127.0.0.1", "localhost", "::1"}
+        if parts.scheme == "https" and parts.hostname:
+            return self
+        if parts.scheme == "http" and local and self.allow_http_issuer:
+            return self
+        raise ValueError(
+            f"issuer '{self.issuer}' moet een https-adres zijn (http alleen op 127.0.0.1 "
+            "met allow_http_issuer = true, voor tests)"
+        )
+
+    def client_secret(self) -> str:
+        value = os.environ.get(self.client_secret_env)
+        if not value:
+            raise ConfigError(
+                f"{PROJECT_FILE}: access.oidc.client_secret_env noemt omgevingsvariabele "
+                f"{self.client_secret_env}, maar die is niet gezet"
+            )
+        return value
+
+
 class AccessConfig(_Strict):
     """Where accounts, sessions and the audit log live, apart from the warehouse (ADR 0005).
 
@@ -231,6 +313,8 @@ class AccessConfig(_Strict):
     lockout_attempts: Annotated[int, Field(ge=1, le=100)] = 5
     lockout_window_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 15
     lockout_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 15
+    #: Log-in through OpenID Connect besides (or instead of) local accounts.
+    oidc: OidcConfig | None = None
 
     @field_validator("url")
     @classmethod
@@ -339,6 +423,14 @@ def _check_consistency(path: Path, parsed: _ProjectFile) -> None:
             raise ConfigError(
                 f"{path}: sleutel 'sources[{index}].gemeente': '{source.gemeente}' staat niet "
                 "onder [[gemeenten]]"
+            )
+    oidc = parsed.access.oidc
+    for index, mapping in enumerate(oidc.role_mapping if oidc else []):
+        wrong = [code for code in mapping.gemeenten or [] if code not in codes]
+        if wrong:
+            raise ConfigError(
+                f"{path}: sleutel 'access.oidc.role_mapping[{index}].gemeenten': '{wrong[0]}' "
+                "staat niet onder [[gemeenten]]"
             )
     if parsed.engine.type == "postgres" and not parsed.engine.url:
         raise ConfigError(f"{path}: sleutel 'engine.url': verplicht als engine.type = \"postgres\"")

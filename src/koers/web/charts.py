@@ -47,7 +47,7 @@ def line_chart(
         }
         encoding["tooltip"].insert(0, {"field": series_field, "type": "nominal", "title": "Reeks"})
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title,
         "width": "container",
         "height": 240,
