@@ -40,7 +40,7 @@ def open_store(project: Project) -> Engine:
     # The modules that keep state here declare their tables on import; importing them here
     # means every caller gets the same, complete store (they import this module themselves,
     # hence the late import).
-    from koers.access import accounts, audit, sessions  # noqa: F401
+    from koers.access import accounts, audit, oidc, sessions  # noqa: F401
 
     engine = create_engine(store_url(project), future=True)
     if engine.dialect.name == "sqlite":
