@@ -36,14 +36,16 @@ def log_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> 
     assert answer.status_code == 303, answer.text[-500:]
 
 
-def ensure_account(project_dir: Path, username: str, *roles: str) -> None:
-    """Create ``username`` with ``roles`` for all gemeenten (password DEMO_PASSWORD) in the
-    project's access store, unless it exists."""
+def ensure_account(
+    project_dir: Path, username: str, *roles: str, gemeenten: tuple[str, ...] | None = None
+) -> None:
+    """Create ``username`` with ``roles`` for ``gemeenten`` (None: all; password
+    DEMO_PASSWORD) in the project's access store, unless it exists."""
     project = load_project(project_dir)
     codes = [g.code for g in project.gemeenten]
     store = open_store(project)
     try:
-        account = NewAccount(username, username, DEMO_PASSWORD, roles, None)
+        account = NewAccount(username, username, DEMO_PASSWORD, roles, gemeenten)
         ensure_demo_accounts(store, [account], codes)
     finally:
         store.dispose()

@@ -21,7 +21,7 @@ from koers.engine import Warehouse, sql_strings
 from koers.errors import AccessDenied, QueryError
 from koers.metrics.definitions import Dimension, Metric, MetricKind
 from koers.packs.base import PackSet
-from koers.privacy.access import Principal
+from koers.privacy.access import Principal, PrivacyLevel
 
 METRIC_VALUES_TABLE = "marts.metric_values"
 
@@ -96,7 +96,7 @@ class QueryService:
         metric = self.metric(user, metric_id)
         dimension = self._dimension_of(metric, dimension_id)
         label = dimension.label_column or dimension.column
-        where = self._gemeente_condition(user, ())
+        where = self._gemeente_condition(user, (), metric)
         sql = (
             f"SELECT DISTINCT {dimension.column}, {label} FROM {metric.mart} "
             f"WHERE {where} ORDER BY {label}"
@@ -105,7 +105,7 @@ class QueryService:
 
     def data_range(self, user: Principal, metric_id: str) -> tuple[date | None, date | None]:
         metric = self.metric(user, metric_id)
-        where = self._gemeente_condition(user, ())
+        where = self._gemeente_condition(user, (), metric)
         sql = f"SELECT min({metric.date_column}), max({metric.date_column}) FROM {metric.mart} WHERE {where}"
         first, last = self.warehouse.query(sql).rows[0]
         return first, last
@@ -121,14 +121,22 @@ class QueryService:
             )
         return self.packs.dimensions[dimension_id]
 
-    def _gemeente_condition(self, user: Principal, asked: Sequence[str]) -> str:
+    def _gemeente_condition(self, user: Principal, asked: Sequence[str], metric: Metric) -> str:
+        """Which gemeenten a query may cover (ADR 0007).
+
+        Metrics are aggregates. Up to ``intern`` a user who may see the level may compare all
+        gemeenten of the collaboration; a ``vertrouwelijk`` metric only covers the gemeenten
+        the user serves, so a Duiven consultant never sees Westervoort's clients.
+        """
         unknown = [code for code in asked if code not in self.all_gemeenten]
         if unknown:
             raise QueryError(f"onbekende gemeente(n): {', '.join(unknown)}")
-        denied = [code for code in asked if not user.may_see_gemeente(code)]
+        own_only = metric.privacy == PrivacyLevel.VERTROUWELIJK
+        denied = [code for code in asked if own_only and not user.may_see_gemeente(code)]
         if denied:
             raise AccessDenied(f"geen toegang tot gegevens van {', '.join(denied)}")
-        codes = tuple(asked) or user.visible_gemeenten(self.all_gemeenten)
+        visible = user.visible_gemeenten(self.all_gemeenten) if own_only else self.all_gemeenten
+        codes = tuple(asked) or visible
         if not codes:
             raise AccessDenied("geen toegang tot gegevens van een gemeente")
         return f"gemeente_code IN ({sql_strings(codes)})"
@@ -141,7 +149,7 @@ class QueryService:
         dims = [self._dimension_of(metric, d) for d in request.dimensions]
         if len(set(request.dimensions)) != len(request.dimensions):
             raise QueryError("een dimensie staat dubbel in 'by'")
-        conditions = [self._gemeente_condition(user, request.gemeenten)]
+        conditions = [self._gemeente_condition(user, request.gemeenten, metric)]
         day = metric.date_column
         if request.date_from:
             conditions.append(f"{day} >= DATE '{request.date_from.isoformat()}'")
@@ -193,7 +201,7 @@ class QueryService:
     def latest_values(self, user: Principal, metric_id: str) -> list[dict[str, Any]]:
         """Stored monthly values of a metric, per gemeente, for overview tiles."""
         metric = self.metric(user, metric_id)
-        where = self._gemeente_condition(user, ())
+        where = self._gemeente_condition(user, (), metric)
         sql = (
             f"SELECT gemeente_code, period, value FROM {METRIC_VALUES_TABLE} "
             f"WHERE metric_id = '{metric.id}' AND {where} ORDER BY gemeente_code, period"

@@ -8,7 +8,9 @@ from datetime import date
 from koers.errors import QueryError
 from koers.metrics.query import Grain, MetricRequest
 
-RESERVED = {"gemeente", "from", "to", "by", "van", "tot", "format"}
+#: Query parameters that are not dimension filters. ``doel``: the purpose a user states for
+#: seeing `vertrouwelijk` data or exporting it, written to the audit log.
+RESERVED = {"gemeente", "from", "to", "by", "van", "tot", "format", "doel"}
 
 
 def split_list(value: str | None) -> tuple[str, ...]:

@@ -11,6 +11,8 @@ from fastapi.responses import Response
 from koers import __version__
 from koers.access.audit_web import audit_access
 from koers.metrics.definitions import Metric
+from koers.metrics.query import MetricData
+from koers.privacy.access import PrivacyLevel
 from koers.reports.csv_export import dutch_csv
 from koers.reports.xlsx_export import dutch_xlsx
 from koers.web.deps import CurrentUser, Queries
@@ -72,6 +74,8 @@ def metric_data(
     by: str = "month",
 ) -> dict[str, Any]:
     data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
+    if data.metric.privacy == PrivacyLevel.VERTROUWELIJK:
+        _audit(request, user, data, "bekijken")
     return {
         "metric": _describe(data.metric, queries),
         "grain": data.request.grain.value if data.request.grain else None,
@@ -116,23 +120,28 @@ def _export_table(
     """Dutch column titles and rows of a metric request; one path for every file format, so
     a CSV and an XLSX of the same link hold the same numbers."""
     data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
-    # Every export is logged before the file leaves (issue 5): who, what, for which gemeente.
-    gemeenten = data.request.gemeenten
-    audit_access(
-        request,
-        user,
-        "exporteren",
-        metric_id,
-        gemeente=gemeenten[0] if len(gemeenten) == 1 else None,
-        level=data.metric.privacy,
-        purpose=request.query_params.get("doel"),
-    )
+    _audit(request, user, data, "exporteren")  # every export, before the file leaves
     titles = {"period": "Periode", "value": data.metric.title}
     for dim in data.request.dimensions:
         titles[dim] = queries.dimension(dim).title
         titles[f"{dim}_label"] = f"{queries.dimension(dim).title} (naam)"
     headers = [titles.get(c, c) for c in data.columns]
     return headers, [[row[c] for c in data.columns] for row in _with_dates(data.rows)]
+
+
+def _audit(request: Request, user: CurrentUser, data: MetricData, action: str) -> None:
+    """Write who saw or exported what to the audit log, before the answer leaves; a
+    ``vertrouwelijk`` metric needs a stated purpose (``doel``), else 403 and no data."""
+    gemeenten = data.request.gemeenten
+    audit_access(
+        request,
+        user,
+        action,
+        data.metric.id,
+        gemeente=gemeenten[0] if len(gemeenten) == 1 else None,
+        level=data.metric.privacy,
+        purpose=request.query_params.get("doel"),
+    )
 
 
 def _with_dates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
