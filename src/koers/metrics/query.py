@@ -1,7 +1,8 @@
 """The one query layer: every metric request, from a page, the API or the pipeline, ends here.
 
 It knows the requesting user. It refuses a metric whose privacy level the user may not see,
-limits every query to the municipalities the user serves, checks every dimension and filter
+limits `vertrouwelijk` metrics to the municipalities the user serves (aggregates up to
+`intern` may be compared across the collaboration, ADR 0007), checks every dimension and filter
 against the metric's declaration, and writes the SQL itself — values enter only as escaped
 literals, never as text pasted from a request.
 """
