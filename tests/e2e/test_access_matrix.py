@@ -176,3 +176,24 @@ def test_confidential_views_and_all_exports_are_in_the_audit_log(
     assert ("bekijken", "matrix_openbaar") not in actions  # open aggregates: no view logged
     assert all(r.purpose == PURPOSE for r in seen if r.object == "matrix_vertrouwelijk")
     assert verify_chain(store).ok
+
+
+def test_a_beheerder_of_one_gemeente_sees_only_its_sources(
+    clients: dict[str, TestClient], project: Path
+) -> None:
+    client = clients["beheerder-duiven"]
+    page = client.get("/beheer")
+    assert page.status_code == 200
+    assert "meldingen_gm0226" in page.text and "meldingen_gm0293" not in page.text
+    other = client.get("/beheer", params={"bron": "meldingen_gm0293"})
+    assert other.status_code == 400 and "onbekende bron" in other.text
+    download = client.get("/beheer/quarantaine.csv")
+    assert download.status_code == 200 and "meldingen_gm0293" not in download.text
+    refused = client.get("/beheer/quarantaine.csv", params={"bron": "meldingen_gm0293"})
+    assert refused.status_code == 400 and "meldingen_gm0293;" not in refused.text
+    # A beheerder of the whole collaboration sees both.
+    ensure_account(project, "beheerder-alle", "beheerder")
+    with TestClient(create_app(project)) as everyone:
+        log_in(everyone, "beheerder-alle")
+        text = everyone.get("/beheer").text
+    assert "meldingen_gm0226" in text and "meldingen_gm0293" in text

@@ -61,9 +61,26 @@ class AdminQueries:
     """The operator's view on one warehouse; ``configured_sources`` are the sources named in
     ``koers.toml``, known even before they delivered anything."""
 
-    def __init__(self, warehouse: Warehouse, configured_sources: Iterable[str]) -> None:
+    def __init__(
+        self,
+        warehouse: Warehouse,
+        configured_sources: Iterable[str],
+        allowed_sources: frozenset[str] | None = None,
+    ) -> None:
         self.warehouse = warehouse
-        self.configured_sources = tuple(configured_sources)
+        #: The sources this operator may see (those of their gemeenten and the shared ones);
+        #: None for an operator of the whole collaboration.
+        self.allowed_sources = allowed_sources
+        self.configured_sources = tuple(
+            s for s in configured_sources if allowed_sources is None or s in allowed_sources
+        )
+
+    def _where(self, source: str | None) -> str:
+        """The source condition of every ledger and quarantine query: the asked source, or all
+        the operator may see."""
+        if source is not None or self.allowed_sources is None:
+            return _source_filter(source)
+        return f" WHERE source IN ({sql_strings(sorted(self.allowed_sources) or [''])})"
 
     def _exists(self, table: str) -> bool:
         return self.warehouse.table_exists(table)
@@ -99,7 +116,7 @@ class AdminQueries:
             return 0
         return int(
             self.warehouse.query(
-                f"SELECT count(*) FROM {LOADS_TABLE} AS l{_source_filter(source)}"
+                f"SELECT count(*) FROM {LOADS_TABLE} AS l{self._where(source)}"
             ).scalar()
         )
 
@@ -117,7 +134,7 @@ class AdminQueries:
         return self.warehouse.query(
             "SELECT l.load_id, l.source, l.file_name, l.sha256, l.loaded_at, l.contract, "
             "l.contract_version, l.rows_read, l.rows_loaded, l.rows_quarantined, "
-            f"{removed} AS raw_removed_at FROM {LOADS_TABLE} AS l{_source_filter(source)} "
+            f"{removed} AS raw_removed_at FROM {LOADS_TABLE} AS l{self._where(source)} "
             f"ORDER BY l.loaded_at DESC, l.load_id LIMIT {int(limit)}"
         ).records()
 
@@ -126,7 +143,9 @@ class AdminQueries:
         found = set(self.configured_sources)
         for table in (LOADS_TABLE, QUARANTINE_TABLE):
             if self._exists(table):
-                rows = self.warehouse.query(f"SELECT DISTINCT source FROM {table}").rows
+                rows = self.warehouse.query(
+                    f"SELECT DISTINCT source FROM {table}{self._where(None)}"
+                ).rows
                 found.update(str(row[0]) for row in rows if row[0] is not None)
         return sorted(found)
 
@@ -147,7 +166,7 @@ class AdminQueries:
             raise QueryError("paginanummer en paginagrootte moeten 1 of meer zijn")
         if not self._exists(QUARANTINE_TABLE):
             return Page([], 0, 1, size)
-        where = _source_filter(source)
+        where = self._where(source)
         total = int(
             self.warehouse.query(f"SELECT count(*) FROM {QUARANTINE_TABLE}{where}").scalar()
         )
@@ -160,7 +179,7 @@ class AdminQueries:
         """All rows set aside, in the order of :data:`QUARANTINE_COLUMNS`, for a download."""
         if not self._exists(QUARANTINE_TABLE):
             return []
-        return self.warehouse.query(_quarantine_select(_source_filter(source))).rows
+        return self.warehouse.query(_quarantine_select(self._where(source))).rows
 
     # Lineage
 

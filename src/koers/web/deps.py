@@ -49,10 +49,21 @@ def query_service(request: Request) -> QueryService:
     return service
 
 
-def admin_queries(request: Request) -> AdminQueries:
-    # Cheap to make: it holds the shared warehouse connection and the configured source names.
+def admin_queries(
+    request: Request, user: Annotated[Principal, Depends(current_user)]
+) -> AdminQueries:
+    """The operator's view, limited to the sources of the user's gemeenten plus the shared
+    ones (no gemeente); cheap to make, it holds the shared warehouse connection."""
     service: QueryService = request.app.state.queries
-    return AdminQueries(service.warehouse, [s.name for s in service.project.sources])
+    sources = service.project.sources
+    allowed = (
+        None
+        if user.gemeenten is None
+        else frozenset(
+            s.name for s in sources if s.gemeente is None or s.gemeente in user.gemeenten
+        )
+    )
+    return AdminQueries(service.warehouse, [s.name for s in sources], allowed)
 
 
 CurrentUser = Annotated[Principal, Depends(current_user)]

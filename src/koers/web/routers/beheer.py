@@ -5,8 +5,8 @@ quarantine (filterable by source, paged, downloadable) and the lineage of a buil
 data comes through :class:`koers.web.admin_queries.AdminQueries`; this router only checks the
 query string and lays the answers out.
 
-Only the ``beheerder`` role gets in (anonymous visitors are sent to log in). The page still
-shows every source of the collaboration, not only the beheerder's own gemeenten.
+Only the ``beheerder`` role gets in (anonymous visitors are sent to log in); a beheerder of some
+gemeenten sees the loads and quarantine of those gemeenten' sources and the shared ones.
 """
 
 from __future__ import annotations
