@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.util
+import os
 from pathlib import Path
 from types import ModuleType
 
@@ -20,7 +21,9 @@ from koers.packs.weer import PACK
 from koers.packs.weer.demo import CAUSES, WeerGroundTruth, generate_weer
 
 ROOT = Path(__file__).parent.parent.parent
-ORIGINAL = Path("/work/shared/data/knmi/etmgeg_356.txt")  # the full KNMI download, if present
+#: A full KNMI download (etmgeg_356.txt) to re-check the trimming against, when an operator
+#: points KOERS_KNMI_ORIGINAL at one; the packaged file is what the other tests use.
+ORIGINAL = Path(os.environ.get("KOERS_KNMI_ORIGINAL", "etmgeg_356.txt"))
 START, END = dt.date(2021, 7, 1), dt.date(2022, 12, 31)
 SEED = 7
 _KEPT = ("STN", "YYYYMMDD", "FHX", "FXX", "TN", "TX", "RH")
@@ -91,7 +94,7 @@ def test_the_packaged_file_keeps_only_the_legend_of_its_columns() -> None:
     assert knmi.rejected == []
 
 
-@pytest.mark.skipif(not ORIGINAL.exists(), reason="the full KNMI download is not on this machine")
+@pytest.mark.skipif(not ORIGINAL.exists(), reason="set KOERS_KNMI_ORIGINAL to a full KNMI download")
 def test_the_packaged_file_is_the_original_trimmed_and_reproducible(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("trim_knmi", ROOT / "scripts/trim_knmi.py")
     assert spec and spec.loader
