@@ -53,6 +53,19 @@ class GemeenteConfig(_Strict):
         return value
 
 
+def secret_from_env(key: str, env_name: str | None) -> str | None:
+    """The secret in the environment variable that ``key`` in koers.toml names (None when no
+    variable is named). Secrets never stand in koers.toml itself."""
+    if not env_name:
+        return None
+    value = os.environ.get(env_name)
+    if value is None:
+        raise ConfigError(
+            f"{PROJECT_FILE}: {key} noemt omgevingsvariabele {env_name}, maar die is niet gezet"
+        )
+    return value
+
+
 class EngineConfig(_Strict):
     """Where the warehouse lives. DuckDB: a file in the project; PostgreSQL: a server URL."""
 
@@ -67,15 +80,7 @@ class EngineConfig(_Strict):
         return _no_password_in_url(value) if value else value
 
     def password(self) -> str | None:
-        if not self.password_env:
-            return None
-        value = os.environ.get(self.password_env)
-        if value is None:
-            raise ConfigError(
-                f"{PROJECT_FILE}: engine.password_env noemt omgevingsvariabele "
-                f"{self.password_env}, maar die is niet gezet"
-            )
-        return value
+        return secret_from_env("engine.password_env", self.password_env)
 
 
 class CsvDialect(_Strict):
@@ -288,11 +293,11 @@ class OidcConfig(_Strict):
         )
 
     def client_secret(self) -> str:
-        value = os.environ.get(self.client_secret_env)
+        value = secret_from_env("access.oidc.client_secret_env", self.client_secret_env)
         if not value:
             raise ConfigError(
                 f"{PROJECT_FILE}: access.oidc.client_secret_env noemt omgevingsvariabele "
-                f"{self.client_secret_env}, maar die is niet gezet"
+                f"{self.client_secret_env}, maar die is leeg"
             )
         return value
 
@@ -322,15 +327,7 @@ class AccessConfig(_Strict):
         return _no_password_in_url(value) if value else value
 
     def password(self) -> str | None:
-        if not self.password_env:
-            return None
-        value = os.environ.get(self.password_env)
-        if value is None:
-            raise ConfigError(
-                f"{PROJECT_FILE}: access.password_env noemt omgevingsvariabele "
-                f"{self.password_env}, maar die is niet gezet"
-            )
-        return value
+        return secret_from_env("access.password_env", self.password_env)
 
 
 class _ProjectFile(_Strict):
