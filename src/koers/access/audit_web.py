@@ -2,34 +2,23 @@
 
 Routes that serve ``vertrouwelijk`` data, and every export route (CSV, XLSX, reports), call
 it *before* the response leaves: if the row cannot be written, the request fails and no data
-goes out. The web app shares one engine on the access store, opened on first use.
+goes out. The web app shares one engine on the access store, opened when the app is made.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 
 from sqlalchemy import Engine
 from starlette.requests import Request
 
 from koers.access.audit import AuditEntry, AuditRecord, record
-from koers.access.store import open_store
 from koers.privacy.access import Principal, PrivacyLevel
-
-_OPENING = threading.Lock()
 
 
 def access_store(request: Request) -> Engine:
-    """The app's engine on the access store (``app.state.access_store``), opened once."""
-    state = request.app.state
-    engine: Engine | None = getattr(state, "access_store", None)
-    if engine is None:
-        with _OPENING:
-            engine = getattr(state, "access_store", None)
-            if engine is None:
-                engine = open_store(state.project)
-                state.access_store = engine
+    """The app's engine on the access store, opened once by :func:`koers.web.app.create_app`."""
+    engine: Engine = request.app.state.access_store
     return engine
 
 
