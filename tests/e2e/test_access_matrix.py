@@ -54,6 +54,7 @@ date_column = "report_date"
 formula = "sum(received_count)"
 dimensions = ["gemeente"]
 privacy = "{level}"
+disclosure = "geen"
 owner = "Test"
 """
     for level in LEVELS

@@ -12,7 +12,8 @@ from tests.helpers import drop_file
 from koers.config import load_project
 from koers.engine import LAYERS, Warehouse, connect
 from koers.errors import PipelineError
-from koers.metrics.query import Grain, MetricRequest, QueryService
+from koers.metrics.query import QueryService
+from koers.metrics.request import Grain, MetricRequest
 from koers.packs import load_packs
 from koers.pipeline.run import RunSummary, run_pipeline
 from koers.privacy.access import PUBLIC

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from koers.errors import ConfigError
+from koers.privacy.disclosure import CBS_WMO, DisclosureRule
 
 PROJECT_FILE = "koers.toml"
 GEMEENTE_CODE = re.compile(r"^GM\d{4}$")
@@ -197,14 +198,41 @@ class SourceConfig(_Strict):
         return self
 
 
+class DisclosureConfig(_Strict):
+    """The small-count rule for public answers and council reports (ADR 0006); changing it
+    is a privacy decision, so the defaults follow CBS practice for Wmo tables."""
+
+    threshold: Annotated[int, Field(ge=1)] = CBS_WMO.threshold
+    rounding: Annotated[int, Field(ge=1)] = CBS_WMO.rounding
+    show_zero: bool = CBS_WMO.show_zero
+    protection_width: Annotated[int, Field(ge=0)] = CBS_WMO.protection_width
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DisclosureConfig:
+        try:
+            self.rule()
+        except ConfigError as exc:  # DisclosureRule says in Dutch what does not fit together
+            raise ValueError(str(exc)) from None
+        return self
+
+    def rule(self) -> DisclosureRule:
+        return DisclosureRule(
+            threshold=self.threshold,
+            rounding=self.rounding,
+            show_zero=self.show_zero,
+            protection_width=self.protection_width,
+        )
+
+
 class PrivacyConfig(_Strict):
-    """Pseudonymisation and retention at the boundary."""
+    """Pseudonymisation and retention at the boundary; disclosure control on the way out."""
 
     #: Environment variable holding the HMAC key; one key per collaboration, so the same
     #: person gets the same pseudonym in every source and municipality that shares it.
     pseudonym_key_env: str = "KOERS_PSEUDONIEM_SLEUTEL"
     #: Raw deliveries holding personal data are removed from landing/ after this many days.
     landing_retention_days: Annotated[int, Field(ge=0, le=3650)] = 30
+    disclosure: DisclosureConfig = DisclosureConfig()
 
 
 class PacksConfig(_Strict):

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import sqlglot
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlglot import exp
 
 from koers.errors import PackError
@@ -24,6 +31,24 @@ class MetricKind(StrEnum):
     FLOW = "flow"
     #: A level at a moment: the value on the last day of each period (a backlog).
     STOCK = "stock"
+
+
+class Disclosure(StrEnum):
+    """Whether a public answer needs statistical disclosure control (ADR 0008).
+
+    Every ``openbaar`` metric must say so: the pack author knows whether a metric counts
+    people (clients, applicants) or things (reports about a broken street light).
+    """
+
+    #: Counts people or their cases: the public gets protected publication tables
+    #: (koers.privacy.disclosure, CBS rule).
+    CBS = "cbs"
+    #: Counts no people; published as computed. The metric's description must make that plain.
+    NONE = "geen"
+
+
+#: Time grains a publication table can be made at; days are too fine to protect.
+PublicationGrain = Literal["week", "month", "quarter", "year"]
 
 
 class Dimension(BaseModel):
@@ -52,6 +77,11 @@ class Metric(BaseModel):
     owner: str
     #: Which direction is good, for colouring a change: "omhoog", "omlaag" or neutral.
     better: Literal["omhoog", "omlaag", "neutraal"] = "neutraal"
+    #: Required for ``openbaar`` metrics: "cbs" (counts people) or "geen".
+    disclosure: Disclosure | None = None
+    #: The one dimension besides gemeente that the public may split a protected metric by.
+    publication_dimension: str | None = None
+    publication_grain: PublicationGrain = "month"
 
     @field_validator("formula")
     @classmethod
@@ -65,6 +95,38 @@ class Metric(BaseModel):
         if any(isinstance(node, exp.Select | exp.Subquery) for node in parsed.walk()):
             raise ValueError("formule mag geen subquery bevatten")
         return value
+
+    @model_validator(mode="after")
+    def _publishable(self) -> Metric:
+        if self.privacy == PrivacyLevel.OPENBAAR and self.disclosure is None:
+            raise ValueError(
+                "een openbare metriek moet 'disclosure' opgeven: \"cbs\" als zij personen "
+                'of hun zaken telt, "geen" als niet'
+            )
+        if self.disclosure is not Disclosure.CBS:
+            if self.publication_dimension:
+                raise ValueError("'publication_dimension' hoort alleen bij disclosure = \"cbs\"")
+            return self
+        if self.unit != "aantal" or not _is_plain_count(self.formula):
+            raise ValueError(
+                'disclosure = "cbs" kan alleen bij een telling (sum(...) of count(...)); '
+                "percentages en gemiddelden worden uit beschermde tellingen afgeleid"
+            )
+        if self.publication_dimension is not None and (
+            self.publication_dimension == "gemeente"
+            or self.publication_dimension not in self.dimensions
+        ):
+            raise ValueError(
+                f"'publication_dimension' ({self.publication_dimension}) moet een van de "
+                "dimensies van de metriek zijn, anders dan gemeente"
+            )
+        return self
+
+
+def _is_plain_count(formula: str) -> bool:
+    """Sums and counts add up over cells, which the protection's totals rely on."""
+    parsed = sqlglot.parse_one(formula, read="duckdb")
+    return isinstance(parsed, exp.Sum | exp.Count)
 
 
 class _MetricsFile(BaseModel):

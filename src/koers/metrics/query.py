@@ -10,9 +10,8 @@ literals, never as text pasted from a request.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from sqlglot import exp
@@ -20,31 +19,13 @@ from sqlglot import exp
 from koers.config import Project
 from koers.engine import Warehouse, sql_strings
 from koers.errors import AccessDenied, QueryError
+from koers.metrics import publication
 from koers.metrics.definitions import Dimension, Metric, MetricKind
+from koers.metrics.request import Grain, MetricRequest
 from koers.packs.base import PackSet
 from koers.privacy.access import Principal, PrivacyLevel
 
 METRIC_VALUES_TABLE = "marts.metric_values"
-
-
-class Grain(StrEnum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
-
-
-@dataclass(frozen=True)
-class MetricRequest:
-    metric_id: str
-    gemeenten: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-    grain: Grain | None = Grain.MONTH
-    dimensions: tuple[str, ...] = ()
-    #: Dimension id -> allowed values.
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,10 +66,45 @@ class QueryService:
 
     def data(self, user: Principal, request: MetricRequest) -> MetricData:
         metric = self.metric(user, request.metric_id)
+        if publication.is_protected(metric, user):
+            return self._published(metric, user, request)
         sql, columns = self._compile(metric, user, request)
-        result = self.warehouse.query(sql)
-        rows = [_jsonable(dict(zip(columns, row, strict=True))) for row in result.rows]
+        return MetricData(metric, request, columns, self._rows(sql, columns), sql)
+
+    def fit_for(self, user: Principal, request: MetricRequest) -> MetricRequest:
+        """The request a page should make: as asked, or the nearest one the user may get."""
+        metric = self.metric(user, request.metric_id)
+        return (
+            publication.fit_request(metric, request)
+            if publication.is_protected(metric, user)
+            else request
+        )
+
+    def _published(self, metric: Metric, user: Principal, request: MetricRequest) -> MetricData:
+        """The public's answer: cells of protected publication tables (ADR 0008)."""
+        shape = publication.Publication.of(metric, request)
+        for code in request.gemeenten:
+            if code not in self.all_gemeenten:
+                raise QueryError(f"onbekende gemeente(n): {code}")
+        _, data_until = self.data_range(user, metric.id)
+        table_request = shape.table_request(data_until)
+        sql, columns = self._compile(metric, user, table_request)
+        levels: dict[str, list[str]] = {"gemeente": list(self.all_gemeenten)}
+        labels: dict[str, dict[str, str]] = {}
+        if metric.publication_dimension:
+            pairs = self.dimension_values(user, metric.id, metric.publication_dimension)
+            levels[metric.publication_dimension] = [value for value, _ in pairs]
+            if self.dimension(metric.publication_dimension).label_column:
+                labels[metric.publication_dimension] = dict(pairs)
+        asked_labels = {d: labels[d] for d in request.dimensions if d in labels}
+        columns, rows = shape.answer(
+            self._rows(sql, columns), levels, asked_labels, self.project.privacy.disclosure.rule()
+        )
         return MetricData(metric, request, columns, rows, sql)
+
+    def _rows(self, sql: str, columns: list[str]) -> list[dict[str, Any]]:
+        result = self.warehouse.query(sql)
+        return [_jsonable(dict(zip(columns, row, strict=True))) for row in result.rows]
 
     def dimension_values(
         self, user: Principal, metric_id: str, dimension_id: str
@@ -202,6 +218,15 @@ class QueryService:
     def latest_values(self, user: Principal, metric_id: str) -> list[dict[str, Any]]:
         """Stored monthly values of a metric, per gemeente, for overview tiles."""
         metric = self.metric(user, metric_id)
+        if publication.is_protected(metric, user):
+            asked = MetricRequest(
+                metric.id, grain=Grain(metric.publication_grain), dimensions=("gemeente",)
+            )
+            return [
+                {"gemeente_code": r["gemeente"], "period": r["period"], "value": r["value"]}
+                for r in self._published(metric, user, asked).rows
+                if r["value"] is not None
+            ]
         where = self._gemeente_condition(user, (), metric)
         sql = (
             f"SELECT gemeente_code, period, value FROM {METRIC_VALUES_TABLE} "

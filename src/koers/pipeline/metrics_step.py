@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 
 from koers.engine import Warehouse
-from koers.metrics.query import METRIC_VALUES_TABLE, Grain, MetricRequest, QueryService
+from koers.metrics.query import METRIC_VALUES_TABLE, QueryService
+from koers.metrics.request import Grain, MetricRequest
 from koers.privacy.access import SYSTEM
 from koers.transform.build import record_build
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from koers.errors import QueryError
-from koers.metrics.query import Grain, MetricRequest
+from koers.metrics.request import Grain, MetricRequest
 
 #: Query parameters that are not dimension filters. ``doel``: the purpose a user states for
 #: seeing `vertrouwelijk` data or exporting it, written to the audit log.

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from koers import __version__
 from koers.access.audit_web import audit_access
 from koers.metrics.definitions import Metric
+from koers.metrics.publication import REASON_COLUMN
 from koers.metrics.query import MetricData
 from koers.privacy.access import PrivacyLevel
 from koers.reports.csv_export import dutch_csv
@@ -33,6 +34,7 @@ def _describe(metric: Metric, queries: Queries) -> dict[str, Any]:
         "dimensions": [{"id": d, "title": queries.dimension(d).title} for d in metric.dimensions],
         "privacy": metric.privacy.value,
         "owner": metric.owner,
+        "disclosure": metric.disclosure.value if metric.disclosure else None,
     }
 
 
@@ -121,7 +123,7 @@ def _export_table(
     a CSV and an XLSX of the same link hold the same numbers."""
     data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
     _audit(request, user, data, "exporteren")  # every export, before the file leaves
-    titles = {"period": "Periode", "value": data.metric.title}
+    titles = {"period": "Periode", "value": data.metric.title, REASON_COLUMN: "Toelichting"}
     for dim in data.request.dimensions:
         titles[dim] = queries.dimension(dim).title
         titles[f"{dim}_label"] = f"{queries.dimension(dim).title} (naam)"

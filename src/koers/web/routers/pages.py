@@ -16,7 +16,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from koers.analysis.comparison import year_on_year
 from koers.errors import QueryError
-from koers.metrics.query import Grain, MetricRequest
+from koers.metrics.publication import GRAIN_WORDS, REASON_COLUMN, is_protected
+from koers.metrics.request import Grain, MetricRequest
 from koers.web.charts import line_chart, locale_options, vega_bundle
 from koers.web.dashboards import Dashboard
 from koers.web.deps import CurrentUser, Queries
@@ -94,7 +95,7 @@ def _panel(
     panel = dashboard.panels[index]
     metric = queries.metric(user, panel.metric)
     series = panel.series if panel.series in metric.dimensions else None
-    request = MetricRequest(
+    asked = MetricRequest(
         metric_id=metric.id,
         gemeenten=(gemeente,) if gemeente else (),
         date_from=date_from,
@@ -103,6 +104,8 @@ def _panel(
         dimensions=(series,) if series else (),
         filters={k: (v,) for k, v in filters.items() if v and k in metric.dimensions},
     )
+    request = queries.fit_for(user, asked)
+    series = request.dimensions[0] if request.dimensions else None
     data = queries.data(user, request)
     label_of = _series_labels(queries, series)
     rows = [{**row, "reeks": label_of(row) if series else metric.title} for row in data.rows]
@@ -110,28 +113,43 @@ def _panel(
     series_names = sorted({r["reeks"] for r in rows})
     periods = sorted({r["period"] for r in rows})
     table = {p: {s: None for s in series_names} for p in periods}
+    reasons: dict[tuple[str, str], str] = {}
     for row in rows:
         table[row["period"]][row["reeks"]] = row["value"]
+        if row.get(REASON_COLUMN):
+            reasons[(row["period"], row["reeks"])] = row[REASON_COLUMN]
     query = {
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
-        "by": ",".join([panel.grain, *request.dimensions]),
+        "by": ",".join([str(request.grain or panel.grain), *request.dimensions]),
     }
-    if gemeente:
-        query["gemeente"] = gemeente
+    if request.gemeenten:
+        query["gemeente"] = ",".join(request.gemeenten)
     query.update({k: v[0] for k, v in request.filters.items()})
     return {
         "id": f"panel-{index}",
         "metric": metric,
         "title": panel.title or metric.title,
-        "grain": panel.grain,
+        "grain": request.grain.value if request.grain else panel.grain,
         "spec": json.dumps(spec),
         "series": series_names,
         "table": table,
+        "reasons": reasons,
+        "protection": _protection_note(queries, request) if is_protected(metric, user) else None,
         "export_url": f"/api/metrics/{metric.id}/export.csv?{urlencode(query)}",
         "xlsx_url": f"/api/metrics/{metric.id}/export.xlsx?{urlencode(query)}",
         "api_url": f"/api/metrics/{metric.id}/data?{urlencode(query)}",
     }
+
+
+def _protection_note(queries: Queries, request: MetricRequest) -> str:
+    rule = queries.project.privacy.disclosure.rule()
+    return (
+        "Deze cijfers tellen personen. Om hen te beschermen toont het openbare portaal ze "
+        f"per {GRAIN_WORDS[request.grain or Grain.MONTH]}, zonder aantallen onder "
+        f"{rule.threshold}, afgerond op veelvouden van {rule.rounding}; enkele andere "
+        "cellen zijn afgeschermd zodat totalen niets verraden."
+    )
 
 
 def _series_labels(queries: Queries, series: str | None) -> Any:
