@@ -90,3 +90,18 @@ def test_password_comes_from_the_environment(
         project.engine.password()
     monkeypatch.setenv("KOERS_T_PW", "s3cret")
     assert project.engine.password() == "s3cret"
+
+
+def test_disclosure_rule_comes_from_the_project(tmp_path: Path) -> None:
+    project = load_project(
+        write(tmp_path, MINIMAL + "\n[privacy.disclosure]\nthreshold = 20\nrounding = 10\n")
+    )
+    rule = project.privacy.disclosure.rule()
+    assert (rule.threshold, rule.rounding, rule.show_zero) == (20, 10, False)
+
+
+def test_disclosure_rule_that_cannot_hold_is_refused_in_dutch(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="kies een hogere drempel"):
+        load_project(
+            write(tmp_path, MINIMAL + "\n[privacy.disclosure]\nthreshold = 2\nrounding = 5\n")
+        )
