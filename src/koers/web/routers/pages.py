@@ -14,10 +14,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from koers.access.audit_web import audit_access
 from koers.analysis.comparison import year_on_year
-from koers.errors import QueryError
+from koers.errors import AccessDenied, LoginRequired, QueryError
+from koers.metrics.definitions import Metric
 from koers.metrics.publication import GRAIN_WORDS, REASON_COLUMN, is_protected
 from koers.metrics.request import Grain, MetricRequest
+from koers.privacy.access import PUBLIC, PrivacyLevel
 from koers.web.charts import line_chart, locale_options, vega_bundle
 from koers.web.dashboards import Dashboard
 from koers.web.deps import CurrentUser, Queries
@@ -31,14 +34,22 @@ router = APIRouter(include_in_schema=False)
 def home(request: Request, user: CurrentUser, queries: Queries) -> Response:
     dashboards = []
     for dashboard in queries.packs.dashboards.values():
-        visible = [p for p in dashboard.panels if p.metric in {m.id for m in queries.metrics(user)}]
+        seen = {m.id: m for m in queries.metrics(user)}
+        visible = [seen[p.metric] for p in dashboard.panels if p.metric in seen]
         if not visible:
             continue
-        headline = queries.metric(user, visible[0].metric)
-        values = queries.latest_values(user, headline.id)
+        # A tile shows numbers without asking a purpose, so never a confidential metric's.
+        tiles = [m for m in visible if m.privacy != PrivacyLevel.VERTROUWELIJK]
+        headline = (tiles or visible)[0]
+        values = queries.latest_values(user, headline.id) if tiles else []
         comparisons = year_on_year(values, complete_before=date.today())
         dashboards.append(
-            {"dashboard": dashboard, "headline": headline, "comparisons": comparisons}
+            {
+                "dashboard": dashboard,
+                "headline": headline,
+                "comparisons": comparisons,
+                "confidential_only": not tiles,
+            }
         )
     return render(request, "home.html", {"dashboards": dashboards})
 
@@ -54,7 +65,8 @@ def dashboard_page(
     gemeente = params.get("gemeente", "")
     if gemeente and gemeente not in queries.all_gemeenten:
         raise QueryError(f"onbekende gemeente '{gemeente}'")
-    first_metric = dashboard.panels[0].metric
+    visible = _visible_panels(queries, user, dashboard)
+    first_metric = dashboard.panels[visible[0]].metric
     _, last = queries.data_range(user, first_metric)
     last = last or date.today()
     date_to = parse_date(params.get("tot"), "tot") or last
@@ -63,10 +75,27 @@ def dashboard_page(
     )
     filters = {f: params.get(f, "") for f in dashboard.filters}
     filter_options = {f: queries.dimension_values(user, first_metric, f) for f in dashboard.filters}
-    panels = [
-        _panel(queries, user, dashboard, index, gemeente, date_from, date_to, filters)
-        for index, _ in enumerate(dashboard.panels)
-    ]
+    purpose = params.get("doel", "").strip()
+    panels = []
+    for index in visible:
+        metric = queries.metric(user, dashboard.panels[index].metric)
+        if metric.privacy == PrivacyLevel.VERTROUWELIJK:
+            if not purpose:
+                panels.append(_purpose_first(dashboard, index, metric))
+                continue
+            # Logged before the numbers are computed and sent; no log, no numbers.
+            audit_access(
+                request,
+                user,
+                "bekijken",
+                metric.id,
+                gemeente or None,
+                metric.privacy,
+                purpose=purpose,
+            )
+        panels.append(
+            _panel(queries, user, dashboard, index, gemeente, date_from, date_to, filters, purpose)
+        )
     context = {
         "dashboard": dashboard,
         "panels": panels,
@@ -77,6 +106,8 @@ def dashboard_page(
         "filters": filters,
         "filter_options": filter_options,
         "filter_titles": {f: queries.dimension(f).title for f in dashboard.filters},
+        "asks_purpose": any(p.get("confidential") for p in panels),
+        "doel": purpose,
         "embed_options": json.dumps(locale_options()),
     }
     return render(request, "dashboard.html", context)
@@ -91,6 +122,7 @@ def _panel(
     date_from: date,
     date_to: date,
     filters: dict[str, str],
+    purpose: str,
 ) -> dict[str, Any]:
     panel = dashboard.panels[index]
     metric = queries.metric(user, panel.metric)
@@ -126,7 +158,11 @@ def _panel(
     if request.gemeenten:
         query["gemeente"] = ",".join(request.gemeenten)
     query.update({k: v[0] for k, v in request.filters.items()})
+    confidential = metric.privacy == PrivacyLevel.VERTROUWELIJK
+    if confidential:
+        query["doel"] = purpose  # exports of confidential data are logged with it
     return {
+        "confidential": confidential,
         "id": f"panel-{index}",
         "metric": metric,
         "title": panel.title or metric.title,
@@ -139,6 +175,32 @@ def _panel(
         "export_url": f"/api/metrics/{metric.id}/export.csv?{urlencode(query)}",
         "xlsx_url": f"/api/metrics/{metric.id}/export.xlsx?{urlencode(query)}",
         "api_url": f"/api/metrics/{metric.id}/data?{urlencode(query)}",
+    }
+
+
+def _visible_panels(queries: Queries, user: CurrentUser, dashboard: Dashboard) -> list[int]:
+    """Panels whose metric the user may see; a dashboard with none is not theirs to open."""
+    visible = [
+        index
+        for index, panel in enumerate(dashboard.panels)
+        if any(m.id == panel.metric for m in queries.metrics(user))
+    ]
+    if not visible:
+        if user is PUBLIC:
+            raise LoginRequired("log in om dit dashboard te zien")
+        raise AccessDenied("u hebt geen toegang tot de cijfers van dit dashboard")
+    return visible
+
+
+def _purpose_first(dashboard: Dashboard, index: int, metric: Metric) -> dict[str, Any]:
+    """A confidential panel before a purpose is given: its title, no numbers."""
+    panel = dashboard.panels[index]
+    return {
+        "id": f"panel-{index}",
+        "metric": metric,
+        "title": panel.title or metric.title,
+        "confidential": True,
+        "needs_purpose": True,
     }
 
 
