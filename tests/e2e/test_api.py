@@ -28,15 +28,32 @@ def test_health(client: TestClient) -> None:
 
 def test_metric_list_describes_every_declared_metric(client: TestClient) -> None:
     metrics = {m["id"]: m for m in client.get("/api/metrics").json()}
-    assert set(metrics) == {
-        "meldingen_ontvangen",
-        "meldingen_open",
-        "meldingen_afhandeltijd_mediaan",
-        "meldingen_binnen_norm",
-    }
+    declared = client.app.state.queries.packs.metrics.values()  # type: ignore[attr-defined]
+    public = {m.id for m in declared if m.privacy == "openbaar"}
+    assert set(metrics) == public  # the anonymous caller sees every open metric, no other
+    assert {"meldingen_ontvangen", "meldingen_binnen_norm", "reisdocumenten_aanvragen"} <= public
+    assert metrics["reisdocumenten_aanvragen"]["disclosure"] == "cbs"
+    assert metrics["meldingen_ontvangen"]["disclosure"] == "geen"
     received = metrics["meldingen_ontvangen"]
     assert received["unit"] == "aantal" and received["privacy"] == "openbaar"
     assert [d["id"] for d in received["dimensions"]] == ["gemeente", "wijk", "category"]
+
+
+def test_counts_of_people_reach_the_public_protected(client: TestClient) -> None:
+    """The demo's travel-document counts per gemeente and kind: rounded to fives, small ones
+    hidden with a reason (ADR 0008); a split the publication has not is refused."""
+    answer = client.get(
+        "/api/metrics/reisdocumenten_aanvragen/data",
+        params={"by": "month,gemeente,documentsoort", "from": "2025-01-01", "to": "2025-12-31"},
+    ).json()
+    assert answer["columns"][-1] == "toelichting"
+    shown = [r["value"] for r in answer["rows"] if r["value"] is not None]
+    assert shown and all(v % 5 == 0 and v >= 10 for v in shown)
+    assert all(r["toelichting"] for r in answer["rows"] if r["value"] is None)
+    refused = client.get(
+        "/api/metrics/reisdocumenten_aanvragen/data", params={"by": "week,leeftijdsklasse_houder"}
+    )
+    assert refused.status_code == 400
 
 
 def test_data_by_month_and_category_adds_up_to_the_total(client: TestClient) -> None:
