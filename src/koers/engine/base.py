@@ -89,6 +89,13 @@ class Processor(ABC):
     @abstractmethod
     def batches(self, sql: str, size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]: ...
 
+    @abstractmethod
+    def register(self, name: str, frame: Any) -> None:
+        """Make a pandas DataFrame queryable as ``name`` until :meth:`unregister`."""
+
+    @abstractmethod
+    def unregister(self, name: str) -> None: ...
+
 
 class Warehouse(ABC):
     """A connection to the warehouse; all SQL given to it is in the home dialect."""

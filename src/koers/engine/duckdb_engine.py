@@ -43,6 +43,12 @@ class DuckDBProcessor(Processor):
         while rows := cursor.fetchmany(size):
             yield rows
 
+    def register(self, name: str, frame: Any) -> None:
+        self.con.register(name, frame)
+
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
+
 
 class DuckDBWarehouse(Warehouse):
     capabilities = CAPABILITIES

@@ -52,6 +52,7 @@ class Pack:
     contracts/*.toml     source contracts
     seeds/*.csv          reference tables, loaded as core.<name>
     models/<layer>/*.sql SQL models (one SELECT each), built as <layer>.<name>
+    models/<layer>/*.py  Python models (INPUTS, COLUMNS, build), built as <layer>.<name>
     metrics.toml         dimensions and metrics
     dashboards.toml      dashboards
     """
@@ -76,6 +77,11 @@ class Pack:
     @property
     def model_files(self) -> list[Path]:
         return sorted((self.folder / "models").glob("*/*.sql"))
+
+    @property
+    def python_model_files(self) -> list[Path]:
+        """Models that need Python (statistics, forecasts): see koers.transform.python_model."""
+        return sorted(p for p in (self.folder / "models").glob("*/*.py") if p.stem != "__init__")
 
     def metrics_and_dimensions(self) -> tuple[list[Dimension], list[Metric]]:
         path = self.folder / "metrics.toml"

@@ -18,6 +18,7 @@ from koers.engine import Warehouse
 from koers.ingestion.ledger import LOADS_TABLE
 from koers.transform.graph import ModelGraph, Node, NodeKind
 from koers.transform.lineage import record_lineage
+from koers.transform.python_model import build_python_model
 
 BUILD_STATE_TABLE = "koers_meta.build_state"
 BUILD_STATE_SCHEMA = {
@@ -68,11 +69,12 @@ def build_node(
     warehouse: Warehouse, graph: ModelGraph, node: Node, fingerprint: str, run_id: str
 ) -> int:
     with warehouse.transaction():
-        rows = (
-            _seed(warehouse, node)
-            if node.kind is NodeKind.SEED
-            else warehouse.replace_table(node.table, node.body)
-        )
+        if node.kind is NodeKind.SEED:
+            rows = _seed(warehouse, node)
+        elif node.kind is NodeKind.PYTHON and node.path is not None:
+            rows = build_python_model(warehouse, node.table, node.path, node.origin)
+        else:
+            rows = warehouse.replace_table(node.table, node.body)
         record_build(warehouse, node.table, fingerprint, rows, run_id)
         record_lineage(warehouse, graph, node.table, run_id)
     return rows

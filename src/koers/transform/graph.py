@@ -21,11 +21,13 @@ from koers.engine.base import LAYERS
 from koers.errors import PackError
 from koers.packs.base import PackSet
 from koers.transform.calendar import calendar_sql
+from koers.transform.python_model import load_python_model
 
 
 class NodeKind(StrEnum):
     MODEL = "model"
     SEED = "seed"
+    PYTHON = "python"
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,11 @@ class Node:
     table: str
     kind: NodeKind
     origin: str
-    #: The SELECT for a model; the CSV text for a seed.
+    #: The SELECT for a model; the CSV text for a seed; the source code of a Python model.
     body: str
     inputs: frozenset[str] = field(default_factory=frozenset)
+    #: The file of a Python model, run to build it.
+    path: Path | None = None
 
     @property
     def body_hash(self) -> str:
@@ -78,6 +82,22 @@ def _model_node(path: Path, pack: str) -> Node:
         origin=origin,
         body=sql,
         inputs=referenced_tables(sql, origin),
+    )
+
+
+def python_model_node(path: Path, pack: str) -> Node:
+    layer = path.parent.name
+    if layer not in ("core", "marts"):
+        raise PackError(f"{path}: modellen staan in models/core of models/marts, niet in {layer}")
+    origin = f"pack {pack}: models/{layer}/{path.name}"
+    model = load_python_model(path, origin)
+    return Node(
+        table=f"{layer}.{path.stem}",
+        kind=NodeKind.PYTHON,
+        origin=origin,
+        body=path.read_text(encoding="utf-8"),
+        inputs=model.inputs,
+        path=path,
     )
 
 
@@ -123,6 +143,8 @@ def build_graph(packs: PackSet) -> ModelGraph:
             )
         for path in pack.model_files:
             add(_model_node(path, pack.name))
+        for path in pack.python_model_files:
+            add(python_model_node(path, pack.name))
     sources = frozenset(
         table
         for contract in packs.contracts.values()
