@@ -181,3 +181,33 @@ def test_the_wave_puts_weeks_over_the_configured_capacity(result: fc.RenewalFore
     autumn_2028 = [w for w in zevenaar if "2028-W40" <= w.iso_week <= "2028-W49"]
     assert all(w.over_capacity for w in spring_2026)
     assert not any(w.over_capacity for w in autumn_2028)
+
+
+def test_the_forecast_is_stored_as_a_mart_and_served_through_the_query_layer(
+    demo: Path, warehouse: Warehouse, result: fc.RenewalForecast
+) -> None:
+    """The pipeline's Python model stores the same weeks; pages and the API read them as a
+    published table and as metrics, with the level rules of every other query."""
+    project = load_project(demo)
+    service = QueryService(project, warehouse, load_packs(project.packs, project.dir))
+    table = service.table_rows(ANALIST, "reisdocumenten_prognose", gemeenten=("GM0299",))
+    weeks = [w for w in result.weeks if w.gemeente_code == "GM0299"]
+    assert len(table.rows) == len(weeks) == fc.DEFAULT_WEEKS
+    for row, week in zip(table.rows, weeks, strict=True):
+        assert row["iso_week"] == week.iso_week
+        assert row["verwacht_aanvragen"] == pytest.approx(week.applications, rel=1e-6)
+        assert row["boven_capaciteit"] == week.over_capacity
+    per_quarter = service.data(
+        ANALIST,
+        MetricRequest(
+            "reisdocumenten_prognose_aanvragen", gemeenten=("GM0299",), grain=Grain.QUARTER
+        ),
+    )
+    assert sum(r["value"] for r in per_quarter.rows) == pytest.approx(
+        sum(w.applications for w in weeks), rel=1e-6
+    )
+    from koers.errors import AccessDenied
+    from koers.privacy.access import PUBLIC
+
+    with pytest.raises(AccessDenied):
+        service.table_rows(PUBLIC, "reisdocumenten_prognose")

@@ -129,18 +129,63 @@ def _is_plain_count(formula: str) -> bool:
     return isinstance(parsed, exp.Sum | exp.Count)
 
 
+class TableColumn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: str
+
+
+class Table(BaseModel):
+    """A published table: rows of a mart shown as they are, for results that do not add up
+    (a forecast with its interval, a list of peaks with their causes) and so cannot be a
+    metric. The query layer applies the same level and gemeente rules as to metrics."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: str
+    description: str
+    mart: Annotated[str, Field(pattern=r"^marts\.[a-z][a-z0-9_]*$")]
+    date_column: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    #: The columns served, in order; gemeente_code is always served first.
+    columns: list[TableColumn]
+    order_by: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]] = []
+    privacy: PrivacyLevel
+    disclosure: Disclosure | None = None
+    owner: str
+
+    @model_validator(mode="after")
+    def _publishable(self) -> Table:
+        if self.privacy == PrivacyLevel.OPENBAAR and self.disclosure is not Disclosure.NONE:
+            raise ValueError(
+                "een openbare tabel kan niet tegen onthulling worden beschermd: alleen "
+                'disclosure = "geen" (telt geen personen), anders privacy = "intern"'
+            )
+        return self
+
+
 class _MetricsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dimensions: list[Dimension] = []
     metrics: list[Metric] = []
+    tables: list[Table] = []
+
+
+def load_tables_file(path: Path) -> list[Table]:
+    return _parse(path).tables
+
+
+def _parse(path: Path) -> _MetricsFile:
+    try:
+        return _MetricsFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise PackError(f"{path}: ongeldige metrieken ({exc})") from None
 
 
 def load_metrics_file(path: Path) -> tuple[list[Dimension], list[Metric]]:
-    try:
-        parsed = _MetricsFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise PackError(f"{path}: ongeldige metrieken ({exc})") from None
+    parsed = _parse(path)
     known = {d.id for d in parsed.dimensions} | {"gemeente"}
     for metric in parsed.metrics:
         unknown = set(metric.dimensions) - known

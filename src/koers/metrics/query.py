@@ -20,7 +20,7 @@ from koers.config import Project
 from koers.engine import Warehouse, sql_strings
 from koers.errors import AccessDenied, QueryError
 from koers.metrics import publication
-from koers.metrics.definitions import Dimension, Metric, MetricKind
+from koers.metrics.definitions import Dimension, Metric, MetricKind, Table
 from koers.metrics.request import Grain, MetricRequest
 from koers.packs.base import PackSet
 from koers.privacy.access import Principal, PrivacyLevel
@@ -34,6 +34,14 @@ class MetricData:
     request: MetricRequest
     #: Column names in order: "period" (when a grain is asked), dimension ids (plus
     #: "<id>_label" where the dimension has labels), then "value".
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    sql: str
+
+
+@dataclass(frozen=True)
+class TableData:
+    table: Table
     columns: list[str]
     rows: list[dict[str, Any]]
     sql: str
@@ -138,7 +146,9 @@ class QueryService:
             )
         return self.packs.dimensions[dimension_id]
 
-    def _gemeente_condition(self, user: Principal, asked: Sequence[str], metric: Metric) -> str:
+    def _gemeente_condition(
+        self, user: Principal, asked: Sequence[str], metric: Metric | Table
+    ) -> str:
         """Which gemeenten a query may cover (ADR 0007).
 
         Metrics are aggregates. Up to ``intern`` a user who may see the level may compare all
@@ -212,6 +222,44 @@ class QueryService:
         order_sql = f" ORDER BY {', '.join(group)}" if group else ""
         sql = f"SELECT {', '.join(select)} FROM {source} AS m{group_sql}{order_sql}"
         return sql, columns
+
+    # Published tables (results that do not add up: forecasts with intervals, peak lists)
+
+    def tables(self, user: Principal) -> list[Table]:
+        return [t for t in self.packs.tables.values() if user.may_see_level(t.privacy)]
+
+    def table(self, user: Principal, table_id: str) -> Table:
+        table = self.packs.tables.get(table_id)
+        if table is None:
+            raise QueryError(f"onbekende tabel '{table_id}'")
+        if not user.may_see_level(table.privacy):
+            raise AccessDenied(f"geen toegang tot tabel '{table_id}' ({table.privacy})")
+        return table
+
+    def table_rows(
+        self,
+        user: Principal,
+        table_id: str,
+        gemeenten: Sequence[str] = (),
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> TableData:
+        """Rows of a published table within the gemeenten and period asked, and allowed."""
+        table = self.table(user, table_id)
+        if date_from and date_to and date_from > date_to:
+            raise QueryError("de begindatum ligt na de einddatum")
+        conditions = [self._gemeente_condition(user, gemeenten, table)]
+        if date_from:
+            conditions.append(f"{table.date_column} >= DATE '{date_from.isoformat()}'")
+        if date_to:
+            conditions.append(f"{table.date_column} <= DATE '{date_to.isoformat()}'")
+        columns = ["gemeente_code", *(c.name for c in table.columns if c.name != "gemeente_code")]
+        order = table.order_by or ["gemeente_code", table.date_column]
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {table.mart} WHERE {' AND '.join(conditions)} "
+            f"ORDER BY {', '.join(order)}"
+        )
+        return TableData(table, columns, self._rows(sql, columns), sql)
 
     # Snapshots computed by the pipeline
 

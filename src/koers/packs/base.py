@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 
 from koers.errors import ConfigError, PackError
 from koers.ingestion.contracts import Contract, load_contract
-from koers.metrics.definitions import GEMEENTE, Dimension, Metric, load_metrics_file
+from koers.metrics.definitions import (
+    GEMEENTE,
+    Dimension,
+    Metric,
+    Table,
+    load_metrics_file,
+    load_tables_file,
+)
 from koers.web.dashboards import Dashboard, load_dashboards_file
 
 T = TypeVar("T")
@@ -88,6 +95,11 @@ class Pack:
         return load_metrics_file(path) if path.exists() else ([], [])
 
     @property
+    def tables(self) -> list[Table]:
+        path = self.folder / "metrics.toml"
+        return load_tables_file(path) if path.exists() else []
+
+    @property
     def dashboards(self) -> list[Dashboard]:
         path = self.folder / "dashboards.toml"
         return load_dashboards_file(path) if path.exists() else []
@@ -123,6 +135,7 @@ class PackSet:
     dashboards: UniqueRegistry[Dashboard] = field(
         default_factory=lambda: UniqueRegistry("dashboard")
     )
+    tables: UniqueRegistry[Table] = field(default_factory=lambda: UniqueRegistry("tabel"))
 
     def __post_init__(self) -> None:
         self.dimensions.add(GEMEENTE.id, GEMEENTE, "koers")
@@ -147,6 +160,8 @@ class PackSet:
                 self.metrics.add(metric.id, metric, f"pack {pack.name}")
             for dashboard in pack.dashboards:
                 self.dashboards.add(dashboard.id, dashboard, f"pack {pack.name}")
+            for table in pack.tables:
+                self.tables.add(table.id, table, f"pack {pack.name}")
 
     def seed_paths(self) -> dict[str, Path]:
         """Seed files by table name (``core.<name>``), for contract references."""

@@ -95,7 +95,7 @@ def python_model_node(path: Path, pack: str) -> Node:
         table=f"{layer}.{path.stem}",
         kind=NodeKind.PYTHON,
         origin=origin,
-        body=path.read_text(encoding="utf-8"),
+        body=model.source,
         inputs=model.inputs,
         path=path,
     )

@@ -10,8 +10,10 @@ lineage exactly like a SQL model, and it is rebuilt only when one of those chang
 
     def build(warehouse: Warehouse) -> pandas.DataFrame: ...
 
-``build`` reads only its ``INPUTS`` through ``warehouse.query`` and returns a DataFrame with
-the declared columns; the frame is written in one bulk insert through the processor, which
+An optional ``CODE = ("koers.packs.x.forecast",)`` names the modules whose source also makes
+up the fingerprint, so a change in the method rebuilds the table, not only a change in the
+model file. ``build`` reads only its ``INPUTS`` through ``warehouse.query`` and returns a
+DataFrame with the declared columns; the frame is written in one bulk insert through the processor, which
 is fast on DuckDB and PostgreSQL alike (row-by-row inserts manage a few thousand rows/s).
 """
 
@@ -36,6 +38,8 @@ class PythonModel:
     inputs: frozenset[str]
     columns: dict[str, str]
     build: Callable[[Warehouse], Any]
+    #: The model file's source and that of the modules in CODE: what the fingerprint hashes.
+    source: str
 
 
 def load_python_model(path: Path, origin: str) -> PythonModel:
@@ -51,7 +55,13 @@ def load_python_model(path: Path, origin: str) -> PythonModel:
         raise PackError(f"{origin}: COLUMNS moet kolomnamen en hun type geven")
     if not callable(build):
         raise PackError(f"{origin}: een functie build(warehouse) ontbreekt")
-    return PythonModel(frozenset(inputs), dict(columns), build)
+    source = path.read_text(encoding="utf-8")
+    for name in getattr(module, "CODE", ()):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise PackError(f"{origin}: CODE noemt module '{name}', die niet bestaat")
+        source += f"\n# {name}\n" + Path(spec.origin).read_text(encoding="utf-8")
+    return PythonModel(frozenset(inputs), dict(columns), build, source)
 
 
 def build_python_model(warehouse: Warehouse, table: str, path: Path, origin: str) -> int:

@@ -10,14 +10,14 @@ from fastapi.responses import Response
 
 from koers import __version__
 from koers.access.audit_web import audit_access
-from koers.metrics.definitions import Metric
+from koers.metrics.definitions import Metric, Table
 from koers.metrics.publication import REASON_COLUMN
-from koers.metrics.query import MetricData
+from koers.metrics.query import MetricData, TableData
 from koers.privacy.access import PrivacyLevel
 from koers.reports.csv_export import dutch_csv
 from koers.reports.xlsx_export import dutch_xlsx
 from koers.web.deps import CurrentUser, Queries
-from koers.web.params import request_from_params
+from koers.web.params import parse_date, request_from_params, split_list
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -154,3 +154,85 @@ def _with_dates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+# Published tables: results that do not add up (forecasts with intervals, lists of peaks)
+
+
+def _describe_table(table: Table) -> dict[str, Any]:
+    return {
+        "id": table.id,
+        "title": table.title,
+        "description": table.description,
+        "columns": [{"name": c.name, "title": c.title} for c in table.columns],
+        "privacy": table.privacy.value,
+        "owner": table.owner,
+    }
+
+
+@router.get("/tabellen", summary="Alle tabellen die u mag zien")
+def list_tables(user: CurrentUser, queries: Queries) -> list[dict[str, Any]]:
+    return [_describe_table(t) for t in queries.tables(user)]
+
+
+@router.get(
+    "/tabellen/{table_id}",
+    summary="Rijen van een tabel",
+    description="Parameters: gemeente (CBS-code, komma-gescheiden), from en to (JJJJ-MM-DD).",
+)
+def table_rows(
+    table_id: str,
+    request: Request,
+    user: CurrentUser,
+    queries: Queries,
+    gemeente: str | None = None,
+) -> dict[str, Any]:
+    data = _table_data(table_id, request, user, queries)
+    if data.table.privacy == PrivacyLevel.VERTROUWELIJK:
+        _audit_table(request, user, data, "bekijken")
+    return {"table": _describe_table(data.table), "columns": data.columns, "rows": data.rows}
+
+
+@router.get("/tabellen/{table_id}/export.csv", summary="Een tabel als CSV voor Excel")
+def table_export(table_id: str, request: Request, user: CurrentUser, queries: Queries) -> Response:
+    data = _table_data(table_id, request, user, queries)
+    _audit_table(request, user, data, "exporteren")
+    titles = {"gemeente_code": "Gemeente", **{c.name: c.title for c in data.table.columns}}
+    rows = [
+        [
+            date.fromisoformat(row[c][:10])
+            if c == data.table.date_column and isinstance(row[c], str)
+            else row[c]
+            for c in data.columns
+        ]
+        for row in data.rows
+    ]
+    return Response(
+        dutch_csv([titles[c] for c in data.columns], rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{data.table.id}.csv"'},
+    )
+
+
+def _table_data(table_id: str, request: Request, user: CurrentUser, queries: Queries) -> TableData:
+    params = request.query_params
+    return queries.table_rows(
+        user,
+        table_id,
+        gemeenten=split_list(params.get("gemeente")),
+        date_from=parse_date(params.get("from"), "from"),
+        date_to=parse_date(params.get("to"), "to"),
+    )
+
+
+def _audit_table(request: Request, user: CurrentUser, data: TableData, action: str) -> None:
+    codes = sorted({str(row["gemeente_code"]) for row in data.rows})
+    audit_access(
+        request,
+        user,
+        action,
+        data.table.id,
+        gemeente=codes[0] if len(codes) == 1 else None,
+        level=data.table.privacy,
+        purpose=request.query_params.get("doel"),
+    )
