@@ -58,7 +58,33 @@ disclosure = "geen"
 owner = "Test"
 """
     for level in LEVELS
+) + "\n".join(
+    f"""
+[[tables]]
+id = "matrix_tabel_{level}"
+title = "Meldingen per dag ({level})"
+description = "Testtabel op niveau {level}."
+mart = "marts.meldingen_dag"
+date_column = "report_date"
+privacy = "{level}"
+disclosure = "geen"
+owner = "Test"
+columns = [{{ name = "report_date", title = "Dag" }}, {{ name = "received_count", title = "Ontvangen" }}]
+"""
+    for level in LEVELS
 )
+#: Every API route (OpenAPI paths) and where this file checks it; a new route must be added.
+COVERED_API_ROUTES = {
+    "/api/health": "test_public_routes_without_data",
+    "/api/metrics": "test_metric_routes_follow_level_and_gemeente",
+    "/api/metrics/{metric_id}": "test_metric_routes_follow_level_and_gemeente",
+    "/api/metrics/{metric_id}/data": "test_metric_routes_follow_level_and_gemeente",
+    "/api/metrics/{metric_id}/export.csv": "test_metric_routes_follow_level_and_gemeente",
+    "/api/metrics/{metric_id}/export.xlsx": "test_metric_routes_follow_level_and_gemeente",
+    "/api/tabellen": "test_table_routes_follow_level_and_gemeente",
+    "/api/tabellen/{table_id}": "test_table_routes_follow_level_and_gemeente",
+    "/api/tabellen/{table_id}/export.csv": "test_table_routes_follow_level_and_gemeente",
+}
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +155,37 @@ def test_metric_routes_follow_level_and_gemeente(
                     _assert_denied_without_data(answer.status_code, answer.text, path)
 
 
+@pytest.mark.parametrize("username", list(ROLES))
+def test_table_routes_follow_level_and_gemeente(
+    clients: dict[str, TestClient], username: str
+) -> None:
+    client, role = clients[username], ROLES[username]
+    listed = {t["id"] for t in client.get("/api/tabellen").json() if t["id"].startswith("matrix_")}
+    assert listed == {f"matrix_tabel_{level}" for level in VISIBLE[role]}
+    for level in LEVELS:
+        table = f"matrix_tabel_{level}"
+        for gemeente in (OWN, OTHER):
+            expected = _allowed(role, level, gemeente)
+            params = {"gemeente": gemeente, "doel": PURPOSE}
+            for path in (f"/api/tabellen/{table}", f"/api/tabellen/{table}/export.csv"):
+                answer = client.get(path, params=params)
+                if expected:
+                    assert answer.status_code == 200, (path, gemeente, answer.text[:200])
+                    assert gemeente in answer.text
+                else:
+                    _assert_denied_without_data(answer.status_code, answer.text, path)
+                    assert "received_count" not in answer.text and "Ontvangen;" not in answer.text
+
+
+def test_public_routes_without_data(clients: dict[str, TestClient]) -> None:
+    assert clients["publiek"].get("/api/health").json()["status"] == "ok"
+
+
+def test_every_api_route_is_in_the_matrix(clients: dict[str, TestClient]) -> None:
+    paths = set(clients["publiek"].get("/openapi.json").json()["paths"])
+    assert paths == set(COVERED_API_ROUTES), "a new API route needs its place in this matrix"
+
+
 @pytest.mark.parametrize("username", [u for u, r in ROLES.items() if "vertrouwelijk" in VISIBLE[r]])
 def test_confidential_data_needs_a_stated_purpose(
     clients: dict[str, TestClient], username: str
@@ -146,6 +203,12 @@ def test_pages_follow_roles(clients: dict[str, TestClient], username: str) -> No
     client, role = clients[username], ROLES[username]
     assert client.get("/").status_code == 200
     assert client.get("/dashboards/meldingen").status_code == 200
+    # The Burgerzaken page is for staff; this project has no reisdocumenten pack.
+    staff_page = client.get("/reisdocumenten", follow_redirects=False)
+    if role is None:
+        assert staff_page.status_code == 303 and "/inloggen" in staff_page.headers["location"]
+    else:
+        assert staff_page.status_code == 404 and "niet aan staat" in staff_page.text
     for path, needed in (
         ("/beheer", "beheerder"),
         ("/beheer/quarantaine.csv", "beheerder"),

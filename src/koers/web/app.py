@@ -21,7 +21,8 @@ from koers.formatting import dutch_date, dutch_datetime, number, period_label, w
 from koers.metrics.query import QueryService
 from koers.packs import load_packs
 from koers.web import security
-from koers.web.routers import api, audit, beheer, login, oidc, pages
+from koers.web.routers import api, audit, beheer, login, oidc, pages, reisdocumenten
+from koers.web.sentences import sentence_html
 
 HERE = Path(__file__).parent
 
@@ -55,11 +56,13 @@ def create_app(project_dir: Path) -> FastAPI:
         dutch_datetime=dutch_datetime,
         period_label=period_label,
         with_unit=with_unit,
+        sentence=sentence_html,
     )
     app.state.templates = templates
     app.mount("/static/koers", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(reisdocumenten.router)
     app.include_router(beheer.router)
     app.include_router(audit.router)
     login.install(app)

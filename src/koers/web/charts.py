@@ -57,6 +57,65 @@ def line_chart(
     }
 
 
+def band_chart(
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    value: str,
+    low: str,
+    high: str,
+    value_title: str,
+    limit: str | None = None,
+    limit_title: str = "",
+) -> dict[str, Any]:
+    """A weekly forecast: the expected line inside its interval band, and optionally a
+    capacity line, so a planner sees at a glance where the demand may exceed it."""
+    x = {"field": "week_start", "type": "temporal", "title": "Week", "axis": {"format": "%b %Y"}}
+    tooltip = [
+        {"field": "week_start", "type": "temporal", "title": "Week van", "format": "%d-%m-%Y"},
+        {"field": value, "type": "quantitative", "title": value_title, "format": ",.0f"},
+        {"field": low, "type": "quantitative", "title": "Ondergrens", "format": ",.0f"},
+        {"field": high, "type": "quantitative", "title": "Bovengrens", "format": ",.0f"},
+    ]
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "area", "opacity": 0.25},
+            "encoding": {
+                "x": x,
+                "y": {"field": low, "type": "quantitative", "title": "Aantal per week"},
+                "y2": {"field": high},
+            },
+        },
+        {
+            "mark": {"type": "line"},
+            "encoding": {
+                "x": x,
+                "y": {"field": value, "type": "quantitative"},
+                "tooltip": tooltip,
+            },
+        },
+    ]
+    if limit:
+        layers.append(
+            {
+                "mark": {"type": "line", "strokeDash": [6, 4], "color": "#a4262c"},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": limit, "type": "quantitative"},
+                    "tooltip": [{"field": limit, "type": "quantitative", "title": limit_title}],
+                },
+            }
+        )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": "container",
+        "height": 260,
+        "data": {"values": rows},
+        "layer": layers,
+    }
+
+
 @cache
 def locale_options() -> dict[str, Any]:
     import vl_convert
