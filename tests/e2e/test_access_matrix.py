@@ -261,3 +261,14 @@ def test_a_beheerder_of_one_gemeente_sees_only_its_sources(
         log_in(everyone, "beheerder-alle")
         text = everyone.get("/beheer").text
     assert "meldingen_gm0226" in text and "meldingen_gm0293" in text
+
+
+def test_tables_filter_on_their_own_columns_only(clients: dict[str, TestClient]) -> None:
+    client = clients["publiek"]
+    path = "/api/tabellen/matrix_tabel_openbaar"
+    all_rows = client.get(path, params={"gemeente": OWN}).json()["rows"]
+    ones = client.get(path, params={"gemeente": OWN, "received_count": "1"}).json()["rows"]
+    assert ones and all(r["received_count"] == 1 for r in ones)
+    assert len(ones) == sum(1 for r in all_rows if r["received_count"] == 1) < len(all_rows)
+    refused = client.get(path, params={"wijk_code": "WK022601"})
+    assert refused.status_code == 400 and "geen kolom 'wijk_code'" in refused.json()["detail"]

@@ -9,7 +9,7 @@ literals, never as text pasted from a request.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -243,8 +243,10 @@ class QueryService:
         gemeenten: Sequence[str] = (),
         date_from: date | None = None,
         date_to: date | None = None,
+        filters: Mapping[str, Sequence[str]] | None = None,
     ) -> TableData:
-        """Rows of a published table within the gemeenten and period asked, and allowed."""
+        """Rows of a published table within the gemeenten and period asked, and allowed;
+        ``filters`` keep rows whose column (one the table publishes) has one of the values."""
         table = self.table(user, table_id)
         if date_from and date_to and date_from > date_to:
             raise QueryError("de begindatum ligt na de einddatum")
@@ -254,6 +256,14 @@ class QueryService:
         if date_to:
             conditions.append(f"{table.date_column} <= DATE '{date_to.isoformat()}'")
         columns = ["gemeente_code", *(c.name for c in table.columns if c.name != "gemeente_code")]
+        for column, values in (filters or {}).items():
+            if column not in columns:
+                raise QueryError(
+                    f"tabel '{table.id}' heeft geen kolom '{column}' om op te filteren "
+                    f"(wel: {', '.join(columns)})"
+                )
+            if values:
+                conditions.append(f"CAST({column} AS VARCHAR) IN ({sql_strings(values)})")
         order = table.order_by or ["gemeente_code", table.date_column]
         sql = (
             f"SELECT {', '.join(columns)} FROM {table.mart} WHERE {' AND '.join(conditions)} "

@@ -17,7 +17,7 @@ from koers.privacy.access import PrivacyLevel
 from koers.reports.csv_export import dutch_csv
 from koers.reports.xlsx_export import dutch_xlsx
 from koers.web.deps import CurrentUser, Queries
-from koers.web.params import parse_date, request_from_params, split_list
+from koers.web.params import RESERVED, parse_date, request_from_params, split_list
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -178,7 +178,10 @@ def list_tables(user: CurrentUser, queries: Queries) -> list[dict[str, Any]]:
 @router.get(
     "/tabellen/{table_id}",
     summary="Rijen van een tabel",
-    description="Parameters: gemeente (CBS-code, komma-gescheiden), from en to (JJJJ-MM-DD).",
+    description=(
+        "Parameters: gemeente (CBS-code, komma-gescheiden), from en to (JJJJ-MM-DD), en per "
+        "kolom van de tabel een filter, bijvoorbeeld category=Afval."
+    ),
 )
 def table_rows(
     table_id: str,
@@ -222,6 +225,7 @@ def _table_data(table_id: str, request: Request, user: CurrentUser, queries: Que
         gemeenten=split_list(params.get("gemeente")),
         date_from=parse_date(params.get("from"), "from"),
         date_to=parse_date(params.get("to"), "to"),
+        filters={k: split_list(v) for k, v in params.items() if k not in RESERVED and v},
     )
 
 
