@@ -10,7 +10,7 @@ from __future__ import annotations
 import graphlib
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -42,6 +42,9 @@ class Node:
     inputs: frozenset[str] = field(default_factory=frozenset)
     #: The file of a Python model, run to build it.
     path: Path | None = None
+    #: Tables a Python model reads only when an enabled pack provides them; build_graph
+    #: moves the provided ones into ``inputs`` and drops the rest.
+    optional_inputs: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def body_hash(self) -> str:
@@ -98,6 +101,7 @@ def python_model_node(path: Path, pack: str) -> Node:
         body=model.source,
         inputs=model.inputs,
         path=path,
+        optional_inputs=model.optional_inputs,
     )
 
 
@@ -154,7 +158,12 @@ def build_graph(packs: PackSet) -> ModelGraph:
             else (contract.staging_table,)
         )
     )
-    _check_inputs(nodes.values(), set(nodes) | sources)
+    known = set(nodes) | sources
+    for table, node in list(nodes.items()):
+        if node.optional_inputs:
+            provided = node.inputs | (node.optional_inputs & known)
+            nodes[table] = replace(node, inputs=provided, optional_inputs=frozenset())
+    _check_inputs(nodes.values(), known)
     return ModelGraph(nodes, sources)
 
 

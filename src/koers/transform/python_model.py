@@ -12,9 +12,14 @@ lineage exactly like a SQL model, and it is rebuilt only when one of those chang
 
 An optional ``CODE = ("koers.packs.x.forecast",)`` names the modules whose source also makes
 up the fingerprint, so a change in the method rebuilds the table, not only a change in the
-model file. ``build`` reads only its ``INPUTS`` through ``warehouse.query`` and returns a
-DataFrame with the declared columns; the frame is written in one bulk insert through the processor, which
-is fast on DuckDB and PostgreSQL alike (row-by-row inserts manage a few thousand rows/s).
+model file. An optional ``OPTIONAL_INPUTS = ("core.weer_dag",)`` names tables another pack
+may provide: when an enabled pack builds them they order, fingerprint and trace the model
+like ``INPUTS``; when none does they are left out, and ``build`` checks
+``warehouse.table_exists`` before reading them (meldingen peaks use weather if the weer pack
+is on, and calendar causes alone if not). ``build`` reads only its ``INPUTS`` (and the
+provided optional ones) through ``warehouse.query`` and returns a DataFrame with the declared
+columns; the frame is written in one bulk insert through the processor, which is fast on
+DuckDB and PostgreSQL alike (row-by-row inserts manage a few thousand rows/s).
 """
 
 from __future__ import annotations
@@ -40,17 +45,16 @@ class PythonModel:
     build: Callable[[Warehouse], Any]
     #: The model file's source and that of the modules in CODE: what the fingerprint hashes.
     source: str
+    #: Tables read when an enabled pack provides them (OPTIONAL_INPUTS).
+    optional_inputs: frozenset[str] = frozenset()
 
 
 def load_python_model(path: Path, origin: str) -> PythonModel:
     module = _import(path, origin)
-    inputs = getattr(module, "INPUTS", None)
+    inputs = _tables(module, "INPUTS", None, origin)
+    optional = _tables(module, "OPTIONAL_INPUTS", (), origin)
     columns = getattr(module, "COLUMNS", None)
     build = getattr(module, "build", None)
-    if not isinstance(inputs, tuple | list | frozenset) or not all(
-        isinstance(t, str) and t.count(".") == 1 for t in inputs
-    ):
-        raise PackError(f"{origin}: INPUTS moet een tuple van tabellen zijn, zoals 'marts.x'")
     if not isinstance(columns, dict) or not columns:
         raise PackError(f"{origin}: COLUMNS moet kolomnamen en hun type geven")
     if not callable(build):
@@ -61,7 +65,16 @@ def load_python_model(path: Path, origin: str) -> PythonModel:
         if spec is None or spec.origin is None:
             raise PackError(f"{origin}: CODE noemt module '{name}', die niet bestaat")
         source += f"\n# {name}\n" + Path(spec.origin).read_text(encoding="utf-8")
-    return PythonModel(frozenset(inputs), dict(columns), build, source)
+    return PythonModel(inputs, dict(columns), build, source, optional)
+
+
+def _tables(module: ModuleType, name: str, default: object, origin: str) -> frozenset[str]:
+    tables = getattr(module, name, default)
+    if not isinstance(tables, tuple | list | frozenset) or not all(
+        isinstance(t, str) and t.count(".") == 1 for t in tables
+    ):
+        raise PackError(f"{origin}: {name} moet een tuple van tabellen zijn, zoals 'marts.x'")
+    return frozenset(tables)
 
 
 def build_python_model(warehouse: Warehouse, table: str, path: Path, origin: str) -> int:

@@ -7,6 +7,7 @@ on disk after the first build (about two seconds).
 from __future__ import annotations
 
 import tempfile
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,69 @@ def band_chart(
         "data": {"values": rows},
         "layer": layers,
     }
+
+
+def peaks_chart(weekly: list[dict[str, Any]], peaks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Received meldingen per week, with a mark on each week that holds a detected peak."""
+    marks = [
+        {
+            "period": _monday(str(p["piekdag"])),
+            "label": f"{p['subcategory']}: +{round(p['extra'])} ({p['zekerheid']})",
+        }
+        for p in peaks
+    ]
+    x = {"field": "period", "type": "temporal", "title": "Week", "axis": {"format": "%b %Y"}}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": "Ontvangen meldingen per week, met de gevonden pieken",
+        "width": "container",
+        "height": 260,
+        "layer": [
+            {
+                "data": {"values": weekly},
+                "mark": {"type": "line"},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "value", "type": "quantitative", "title": "Meldingen per week"},
+                    "tooltip": [
+                        {
+                            "field": "period",
+                            "type": "temporal",
+                            "title": "Week van",
+                            "format": "%d-%m-%Y",
+                        },
+                        {
+                            "field": "value",
+                            "type": "quantitative",
+                            "title": "Ontvangen",
+                            "format": ",.0f",
+                        },
+                    ],
+                },
+            },
+            {
+                "data": {"values": marks},
+                "mark": {"type": "rule", "color": "#a4262c", "strokeDash": [4, 3]},
+                "encoding": {
+                    "x": x,
+                    "tooltip": [
+                        {
+                            "field": "period",
+                            "type": "temporal",
+                            "title": "Week van",
+                            "format": "%d-%m-%Y",
+                        },
+                        {"field": "label", "type": "nominal", "title": "Piek"},
+                    ],
+                },
+            },
+        ],
+    }
+
+
+def _monday(day: str) -> str:
+    start = date.fromisoformat(day[:10])
+    return (start - timedelta(days=start.weekday())).isoformat()
 
 
 @cache

@@ -8,5 +8,5 @@ PACK = Pack(
     name="meldingen",
     title="Meldingen openbare ruimte",
     folder=Path(__file__).parent,
-    demo=LazyDemo("koers.packs.meldingen.demo:generate_meldingen", subfolder="meldingen"),
+    demo=LazyDemo("koers.packs.meldingen.demo:generate_demo"),
 )

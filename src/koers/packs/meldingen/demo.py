@@ -36,6 +36,7 @@ from koers.packs.meldingen.demo_categories import (
     SLO_IN_CALENDAR_DAYS,
     SLO_TARGET_DAYS,
 )
+from koers.packs.meldingen.demo_events import write_events
 from koers.packs.meldingen.demo_lines import (
     AFGEHANDELD,
     GEANNULEERD,
@@ -60,6 +61,7 @@ __all__ = [
     "MeldingenGroundTruth",
     "PlantedPeak",
     "dutch_holidays",
+    "generate_demo",
     "generate_meldingen",
     "write_ground_truth",
 ]
@@ -456,6 +458,16 @@ def generate_meldingen(
             number += drawn.rows
         peaks += _peaks(gemeente.code, merged, wijken)
     return MeldingenGroundTruth(total, malformed, peaks, per_gemeente, pii_rows)
+
+
+def generate_demo(
+    bronnen: Path, *, seed: int, start: dt.date, end: dt.date, scale: float = 1.0
+) -> MeldingenGroundTruth:
+    """The pack's demo: the meldingen exports in ``bronnen/meldingen/<code>/`` and the team's
+    events list in ``bronnen/gebeurtenissen/`` (no extra meldingen are planted on its days)."""
+    truth = generate_meldingen(bronnen / "meldingen", seed=seed, start=start, end=end, scale=scale)
+    write_events(bronnen / "gebeurtenissen", start, end)
+    return truth
 
 
 def write_ground_truth(truth: MeldingenGroundTruth, path: Path) -> None:
