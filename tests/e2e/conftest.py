@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from tests.support.demo import make_demo
 
-DEMO_ARGS = ["--no-serve", "--years", "2", "--scale", "0.5", "--seed", "7", "--until", "23-11-2026"]
-
-
-def koers(
-    *args: str, cwd: Path | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "koers", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+DEMO_ARGS = ["--years", "2", "--scale", "0.5", "--seed", "7", "--until", "23-11-2026"]
 
 
 @pytest.fixture(scope="session")
 def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo") / "koers-demo"
-    result = koers("demo", str(folder), *DEMO_ARGS)
-    assert result.returncode == 0, result.stderr + result.stdout
-    return folder
+    return make_demo(tmp_path_factory.mktemp("demo") / "koers-demo", DEMO_ARGS)

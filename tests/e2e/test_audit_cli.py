@@ -12,8 +12,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from tests.e2e.conftest import koers
 from tests.helpers import write_project
+from tests.support.demo import koers
 
 from koers.access.audit import AuditEntry, record
 from koers.access.store import DEFAULT_STORE, open_store

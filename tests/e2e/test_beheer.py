@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from tests.e2e.conftest import koers
 from tests.helpers import drop_file, write_project
 from tests.support.accounts import client_as, log_in
+from tests.support.demo import koers
 
 from koers.config import load_project
 from koers.engine import connect

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.e2e.conftest import koers
 from tests.helpers import DATA
+from tests.support.demo import koers
 
 
 def test_init_then_run_loads_a_dropped_export(tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_demo_is_deterministic_and_rerun_loads_nothing_new(
 ) -> None:
     from tests.e2e.conftest import DEMO_ARGS
 
-    again = koers("demo", str(demo_project), *DEMO_ARGS)
+    again = koers("demo", str(demo_project), "--no-serve", *DEMO_ARGS)
     assert again.returncode == 0, again.stderr
     assert "0 bestand(en) geladen" in again.stdout
 

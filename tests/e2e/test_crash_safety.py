@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.e2e.conftest import koers
 from tests.helpers import drop_file, write_project
+from tests.support.demo import koers
 
 from koers.config import load_project
 from koers.demo.bulk import write_bulk_meldingen

@@ -51,12 +51,16 @@ API_DATA_PATHS = (
     f"/api/metrics/{METRIC}/data",
     f"/api/metrics/{METRIC}/export.csv",
     f"/api/metrics/{METRIC}/export.xlsx",
+    "/api/tabellen/meldingen_pieken",
+    "/api/tabellen/meldingen_pieken/export.csv",
 )
 #: Every query parameter of the data routes: the reserved ones and the dimension filters.
 API_PARAMS = ("gemeente", "from", "to", "by", "category", "wijk", "format")
 #: Page parameters: dashboard filters (Dutch names) and the Beheer page's.
 PAGE_PARAMS = {
     "/dashboards/meldingen": ("gemeente", "van", "tot", "category", "wijk"),
+    "/meldingen/pieken": ("gemeente", "category", "van", "tot"),
+    "/reisdocumenten": ("gemeente",),
     "/beheer": ("bron", "tabel", "pagina"),
     "/beheer/quarantaine.csv": ("bron",),
     "/": ("gemeente",),
@@ -68,6 +72,8 @@ PATH_TEMPLATES = (
     "/api/metrics/{}",
     "/api/metrics/{}/data",
     "/api/metrics/{}/export.csv",
+    "/api/tabellen/{}",
+    "/api/tabellen/{}/export.csv",
     "/dashboards/{}",
 )
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.e2e.conftest import koers
+from tests.support.demo import koers
 
 
 def test_lineage_lists_the_loads_behind_a_mart(demo_project: Path) -> None:

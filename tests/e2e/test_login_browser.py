@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.e2e.conftest import koers
 from tests.support.browser import serve_app
+from tests.support.demo import koers
 
 from koers.web.app import create_app
 from koers.web.routers.login import LOGIN_FAILED

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Request, expect
-from tests.e2e.conftest import koers
 from tests.support.browser import serve_app
+from tests.support.demo import koers
 from tests.support.oidc_provider import CLIENT_SECRET, TestProvider, serve_provider
 
 from koers.access.oidc import DISABLED

@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 
 import pytest
 from tests.analysis.test_ground_truth import _in_scope
+from tests.support.demo import make_demo
 
 from koers.analysis.backtest import Backtest, pool
 from koers.config import load_project
@@ -54,16 +53,7 @@ Key = tuple[str, str, str]  # gemeente_code, Hoofdcategorie, Subcategorie
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("meldingen_analyse") / "demo"
-    result = subprocess.run(
-        [sys.executable, "-m", "koers", "demo", str(folder), "--no-serve", *DEMO_ARGS],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr + result.stdout
-    return folder
+    return make_demo(tmp_path_factory.mktemp("meldingen_analyse") / "demo", DEMO_ARGS)
 
 
 @pytest.fixture(scope="module")

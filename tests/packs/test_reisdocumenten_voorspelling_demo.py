@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.demo import make_demo
 
 from koers.config import load_project
 from koers.engine import Warehouse, connect
@@ -37,16 +36,7 @@ ANALIST = Principal("analist", frozenset({"analist"}), None, frozenset(PrivacyLe
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("reisdocumenten") / "demo"
-    result = subprocess.run(
-        [sys.executable, "-m", "koers", "demo", str(folder), "--no-serve", *DEMO_ARGS],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr + result.stdout
-    return folder
+    return make_demo(tmp_path_factory.mktemp("reisdocumenten") / "demo", DEMO_ARGS)
 
 
 @pytest.fixture(scope="module")

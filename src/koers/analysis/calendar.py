@@ -6,10 +6,10 @@ may be sold and set off from 28 December (Vuurwerkbesluit: sale on 28, 29, 30 an
 December), so "oud en nieuw" spans 28 December to 1 January.
 
 School holidays differ per region and year and are published by the Rijksoverheid
-(rijksoverheid.nl, "schoolvakanties"). The small table below is for region Zuid, which the
-demo gemeenten (Duiven, Westervoort, Zevenaar) belong to; it is an estimate [U] from
-secondary sources (school websites quoting the advised schedule; 2025 checked against
-simonscholen.nl), not the official list. A gemeente should pass its own table.
+(rijksoverheid.nl, "schoolvakanties"). Koers ships no dates it cannot source: a caller passes
+the table (``CauseContext.school_holidays``), and in the pipeline a team enters them in its
+own events file (the meldingen pack's ``gebeurtenissen`` contract), where they become
+candidate causes like any event.
 """
 
 from __future__ import annotations
@@ -28,24 +28,6 @@ class SchoolHoliday:
     first: dt.date
     last: dt.date
     name: str
-
-
-def _d(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
-#: Region Zuid, estimate [U]; see the module docstring.
-SCHOOL_HOLIDAYS_ZUID: tuple[SchoolHoliday, ...] = (
-    SchoolHoliday(_d("2020-07-11"), _d("2020-08-23"), "zomervakantie"),
-    SchoolHoliday(_d("2021-07-24"), _d("2021-09-05"), "zomervakantie"),
-    SchoolHoliday(_d("2022-07-09"), _d("2022-08-21"), "zomervakantie"),
-    SchoolHoliday(_d("2023-07-15"), _d("2023-08-27"), "zomervakantie"),
-    SchoolHoliday(_d("2024-07-06"), _d("2024-08-18"), "zomervakantie"),
-    SchoolHoliday(_d("2024-10-19"), _d("2024-10-27"), "herfstvakantie"),
-    SchoolHoliday(_d("2024-12-21"), _d("2025-01-05"), "kerstvakantie"),
-    SchoolHoliday(_d("2025-07-05"), _d("2025-08-17"), "zomervakantie"),
-    SchoolHoliday(_d("2025-12-20"), _d("2026-01-04"), "kerstvakantie"),
-)
 
 
 def public_holiday_names(days: Sequence[dt.date]) -> list[str]:
