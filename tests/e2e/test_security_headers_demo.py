@@ -22,6 +22,7 @@ from koers.web.app import create_app
 DEMO_PATH_PARAMS = {
     "metric_id": "meldingen_ontvangen",
     "dashboard_id": "meldingen",
+    "table_id": "meldingen_pieken",
     "path": "koers.css",
 }
 
