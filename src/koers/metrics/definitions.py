@@ -154,9 +154,21 @@ class Table(BaseModel):
     privacy: PrivacyLevel
     disclosure: Disclosure | None = None
     owner: str
+    #: The column with the person's pseudonym, for rows about one person: every view and
+    #: export writes the pseudonyms of the rows shown to the audit log.
+    pseudonym_column: Annotated[str | None, Field(pattern=r"^[a-z][a-z0-9_]*$")] = None
 
     @model_validator(mode="after")
     def _publishable(self) -> Table:
+        if self.pseudonym_column is not None:
+            if self.privacy != PrivacyLevel.VERTROUWELIJK:
+                raise ValueError(
+                    'een tabel met rijen per persoon moet privacy = "vertrouwelijk" zijn'
+                )
+            if self.pseudonym_column not in {c.name for c in self.columns}:
+                raise ValueError(
+                    f"pseudonym_column '{self.pseudonym_column}' staat niet in de kolommen"
+                )
         if self.privacy == PrivacyLevel.OPENBAAR and self.disclosure is not Disclosure.NONE:
             raise ValueError(
                 "een openbare tabel kan niet tegen onthulling worden beschermd: alleen "

@@ -230,7 +230,9 @@ def _table_data(table_id: str, request: Request, user: CurrentUser, queries: Que
 
 
 def _audit_table(request: Request, user: CurrentUser, data: TableData, action: str) -> None:
+    """Log the view or export; for rows about persons, with the pseudonyms of those shown."""
     codes = sorted({str(row["gemeente_code"]) for row in data.rows})
+    column = data.table.pseudonym_column
     audit_access(
         request,
         user,
@@ -238,5 +240,6 @@ def _audit_table(request: Request, user: CurrentUser, data: TableData, action: s
         data.table.id,
         gemeente=codes[0] if len(codes) == 1 else None,
         level=data.table.privacy,
+        rows=[str(row[column]) for row in data.rows if row[column]] if column else (),
         purpose=request.query_params.get("doel"),
     )
