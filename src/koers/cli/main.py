@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from koers.cli import audit, users
+from koers.cli import audit, report, users
 from koers.cli.options import ProjectOption
 from koers.errors import KoersError
 
@@ -39,6 +39,7 @@ app = typer.Typer(
 console = Console()
 app.add_typer(users.users_app, name="users")
 app.add_typer(audit.app, name="audit")
+app.command("report")(report.report)
 
 
 def _open(project_dir: Path | None):  # type: ignore[no-untyped-def]
