@@ -203,12 +203,16 @@ def test_pages_follow_roles(clients: dict[str, TestClient], username: str) -> No
     client, role = clients[username], ROLES[username]
     assert client.get("/").status_code == 200
     assert client.get("/dashboards/meldingen").status_code == 200
-    # The Burgerzaken page is for staff; this project has no reisdocumenten pack.
+    # Pages of packs this project does not enable: staff get a clear 404; the public is
+    # asked to log in where the page is for staff (before it could know the pack is off).
     staff_page = client.get("/reisdocumenten", follow_redirects=False)
     if role is None:
         assert staff_page.status_code == 303 and "/inloggen" in staff_page.headers["location"]
     else:
         assert staff_page.status_code == 404 and "niet aan staat" in staff_page.text
+    for path in ("/sociaal-domein/wachtlijst", "/sociaal-domein/zaken"):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code == 404 and "niet aan staat" in answer.text, path
     for path, needed in (
         ("/beheer", "beheerder"),
         ("/beheer/quarantaine.csv", "beheerder"),

@@ -61,6 +61,8 @@ PAGE_PARAMS = {
     "/dashboards/meldingen": ("gemeente", "van", "tot", "category", "wijk"),
     "/meldingen/pieken": ("gemeente", "category", "van", "tot"),
     "/reisdocumenten": ("gemeente",),
+    "/sociaal-domein/wachtlijst": ("gemeente", "domein"),
+    "/sociaal-domein/zaken": ("gemeente", "domein", "termijn_status", "doel"),
     "/beheer": ("bron", "tabel", "pagina"),
     "/beheer/quarantaine.csv": ("bron",),
     "/": ("gemeente",),

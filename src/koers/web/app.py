@@ -21,7 +21,17 @@ from koers.formatting import dutch_date, dutch_datetime, number, period_label, w
 from koers.metrics.query import QueryService
 from koers.packs import load_packs
 from koers.web import security
-from koers.web.routers import api, audit, beheer, login, meldingen, oidc, pages, reisdocumenten
+from koers.web.routers import (
+    api,
+    audit,
+    beheer,
+    login,
+    meldingen,
+    oidc,
+    pages,
+    reisdocumenten,
+    sociaal_domein,
+)
 from koers.web.sentences import sentence_html
 
 HERE = Path(__file__).parent
@@ -64,6 +74,7 @@ def create_app(project_dir: Path) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(reisdocumenten.router)
     app.include_router(meldingen.router)
+    app.include_router(sociaal_domein.router)
     app.include_router(beheer.router)
     app.include_router(audit.router)
     login.install(app)
