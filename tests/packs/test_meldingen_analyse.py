@@ -20,16 +20,14 @@ from typing import Any
 
 import pytest
 from tests.analysis.test_ground_truth import _in_scope
-from tests.support.demo import make_demo
+from tests.support.demo import make_demo, query_service
 
 from koers.analysis.backtest import Backtest, pool
-from koers.config import load_project
 from koers.demo.geography import DEMO_GEMEENTEN
-from koers.engine import Warehouse, connect
+from koers.engine import Warehouse
 from koers.formatting import number
 from koers.metrics.query import QueryService
 from koers.metrics.request import MetricRequest
-from koers.packs import load_packs
 from koers.packs.meldingen.demo import PlantedPeak
 from koers.packs.meldingen.demo_categories import CATEGORY_INDEX
 from koers.packs.meldingen.demo_plan import make_plan
@@ -57,15 +55,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def warehouse(demo: Path) -> Iterator[Warehouse]:
-    with connect(load_project(demo), read_only=True) as opened:
+def service(demo: Path) -> Iterator[QueryService]:
+    with query_service(demo) as opened:
         yield opened
 
 
 @pytest.fixture(scope="module")
-def service(demo: Path, warehouse: Warehouse) -> QueryService:
-    project = load_project(demo)
-    return QueryService(project, warehouse, load_packs(project.packs, project.dir))
+def warehouse(service: QueryService) -> Warehouse:
+    return service.warehouse
 
 
 def _rows(service: QueryService, table_id: str) -> list[dict[str, Any]]:

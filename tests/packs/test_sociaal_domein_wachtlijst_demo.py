@@ -16,14 +16,12 @@ from typing import Any
 import pytest
 import sqlglot
 from sqlglot.errors import ErrorLevel
-from tests.support.demo import make_demo
+from tests.support.demo import make_demo, query_service
 
-from koers.config import load_project
-from koers.engine import Warehouse, connect
+from koers.engine import Warehouse
 from koers.formatting import MONTHS
 from koers.metrics.query import QueryService
 from koers.metrics.request import Grain, MetricRequest
-from koers.packs import load_packs
 from koers.packs.sociaal_domein import PACK
 from koers.privacy.access import Principal, PrivacyLevel
 from koers.transform.calendar import public_holidays
@@ -45,15 +43,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def warehouse(demo: Path) -> Iterator[Warehouse]:
-    with connect(load_project(demo), read_only=True) as opened:
+def service(demo: Path) -> Iterator[QueryService]:
+    with query_service(demo) as opened:
         yield opened
 
 
 @pytest.fixture(scope="module")
-def service(demo: Path, warehouse: Warehouse) -> QueryService:
-    project = load_project(demo)
-    return QueryService(project, warehouse, load_packs(project.packs, project.dir))
+def warehouse(service: QueryService) -> Warehouse:
+    return service.warehouse
 
 
 @pytest.fixture(scope="module")

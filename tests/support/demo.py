@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+
+from koers.config import load_project
+from koers.engine import connect
+from koers.metrics.query import QueryService
+from koers.packs import load_packs
 
 
 def koers(
@@ -27,3 +33,11 @@ def make_demo(folder: Path, args: Sequence[str]) -> Path:
     result = koers("demo", str(folder), "--no-serve", *args)
     assert result.returncode == 0, result.stderr + result.stdout
     return folder
+
+
+@contextmanager
+def query_service(folder: Path) -> Iterator[QueryService]:
+    """The project's query layer on its warehouse, opened read-only like the web app does."""
+    project = load_project(folder)
+    with connect(project, read_only=True) as warehouse:
+        yield QueryService(project, warehouse, load_packs(project.packs, project.dir))
