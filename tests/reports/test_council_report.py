@@ -210,10 +210,10 @@ def test_wrong_requests_fail_with_one_dutch_line(demo: Path, args: list[str], wo
 
 
 def test_an_unknown_report_names_the_known_ones(demo: Path) -> None:
-    result = koers("report", "sociaal-domein", "-p", str(demo), "--period", PERIOD,
+    result = koers("report", "bestaat-niet", "-p", str(demo), "--period", PERIOD,
                    "--gemeente", DUIVEN, "--out", str(demo / "x.pdf"))  # fmt: skip
     assert result.returncode == 2
-    assert "onbekend rapport 'sociaal-domein'" in result.stderr and "meldingen" in result.stderr
+    assert "onbekend rapport 'bestaat-niet'" in result.stderr and "meldingen" in result.stderr
 
 
 def test_inwoners_per_gemeente_and_year_match_the_demo_population(

@@ -28,6 +28,7 @@ ENTRY_POINT_GROUP = "koers.reports"
 #: Built-in reports, imported on first use so ``koers --help`` stays fast.
 BUILTIN_REPORTS: dict[str, str] = {
     "meldingen": "koers.reports.council.meldingen:REPORT",
+    "sociaal-domein": "koers.reports.council.sociaal_domein:REPORT",
 }
 
 
