@@ -110,3 +110,15 @@ def test_cases_need_a_purpose_stay_home_and_are_logged(clients: dict[str, TestCl
     assert verify_chain(store).ok
     other = client.get("/sociaal-domein/zaken", params={"gemeente": DUIVEN, "doel": PURPOSE})
     assert other.status_code == 403 and 'id="zaken"' not in other.text
+
+
+@pytest.mark.parametrize(
+    ("code", "naam"), [("GM0226", "Duiven"), ("GM0293", "Westervoort"), ("GM0299", "Zevenaar")]
+)
+def test_waiting_list_works_for_all_three_gemeenten(
+    clients: dict[str, TestClient], code: str, naam: str
+) -> None:
+    page = clients["wmo-manager"].get("/sociaal-domein/wachtlijst", params={"gemeente": code})
+    assert page.status_code == 200
+    assert f"{naam}: de stand op" in page.text
+    assert re.search(r'<th scope="row">Openstaand</th><td class="num">[1-9]', page.text)

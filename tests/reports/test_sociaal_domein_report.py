@@ -194,3 +194,16 @@ def test_the_summary_names_duiven_and_the_change_against_last_year(
     first = document.summary.sentences[0].text
     assert "Duiven" in first and re.search(r"\d+,\d per 1\.000 inwoners", first)
     assert "een jaar eerder" in first
+
+
+@pytest.mark.parametrize("gemeente", ["GM0293", "GM0299"])
+def test_the_report_works_for_the_other_gemeenten_too(
+    demo: Path, api: TestClient, gemeente: str
+) -> None:
+    """Issue 7: the report works for all three municipalities (Duiven is checked above)."""
+    document = make_report(demo, "sociaal-domein", PERIOD, gemeente)
+    cache: dict[str, Any] = {}
+    figures = list(document.figures())
+    assert sum(_check(f, api, cache) for f in figures) > 100
+    naam = {"GM0293": "Westervoort", "GM0299": "Zevenaar"}[gemeente]
+    assert naam in " ".join(s.text for s in document.summary.sentences)
