@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -158,3 +159,12 @@ def test_pages_render_in_dutch_with_the_same_numbers_as_the_api(client: TestClie
     ).json()["rows"][0]["value"]
     assert f'<th scope="row">januari 2025</th><td class="num">{total}</td>' in page.text
     assert client.get("/dashboards/bestaat-niet").status_code == 404
+
+
+def test_public_dashboard_of_counts_of_people_is_protected(client: TestClient) -> None:
+    """The demo's reisdocumenten dashboard for the public: the protected tables, said so."""
+    page = client.get("/dashboards/reisdocumenten", params={"gemeente": "GM0293"})
+    assert page.status_code == 200
+    assert "Deze cijfers tellen personen" in page.text
+    cells = re.findall(r'<td class="num">([\d.]+)</td>', page.text)
+    assert cells and all(int(c.replace(".", "")) % 5 == 0 for c in cells)
