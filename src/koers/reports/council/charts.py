@@ -9,8 +9,13 @@ left out of a chart, never drawn as zero; the caller says so in the chart's note
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
+
+from koers.reports.council.document import ApiQuestion, Chart
+
+GAPS_NOTE = "Verborgen of ontbrekende cijfers zijn in de grafiek weggelaten, niet als 0 getekend."
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 #: Width in CSS pixels that fills an A4 text column (170 mm at 96 dpi is about 640 px).
@@ -103,3 +108,15 @@ def lines(
             "color": {"field": "series", "type": "nominal", "title": None, "sort": None},
         },
     }  # fmt: skip
+
+
+def chart(
+    title: str,
+    spec: dict[str, Any],
+    description: str,
+    questions: Sequence[ApiQuestion],
+    points: Sequence[dict[str, Any]],
+) -> Chart:
+    """The chart drawn; if a value was hidden or missing, the note says it is left out."""
+    gaps = any(p["value"] is None for p in points)
+    return Chart(title, spec, to_svg(spec), description, questions, GAPS_NOTE if gaps else "")

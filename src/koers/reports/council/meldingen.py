@@ -17,8 +17,6 @@ from koers.formatting import number
 from koers.reports.council import charts
 from koers.reports.council.context import Answer, ReportContext
 from koers.reports.council.document import (
-    ApiQuestion,
-    Chart,
     Derivation,
     Figure,
     KeyFigure,
@@ -197,14 +195,14 @@ def _side_by_side(
         note="Binnen norm: aandeel van de afgehandelde meldingen dat binnen de servicenorm van "
         "de subcategorie klaar was. Per 1.000 inwoners: inwoners op 1 januari (CBS).",
     )
-    received_chart = _chart(
+    received_chart = charts.chart(
         f"Ontvangen meldingen per gemeente, {before.label} en {now.label}",
         charts.grouped_bars(bars, group_title="Gemeente", value_title="Meldingen"),
         "Staafdiagram van de ontvangen meldingen per gemeente in beide kwartalen.",
         [answers[ONTVANGEN].question],
         bars,
     )
-    norm_chart = _chart(
+    norm_chart = charts.chart(
         f"Afgehandeld binnen de norm per gemeente, {before.label} en {now.label}",
         charts.grouped_bars(norm_bars, group_title="Gemeente", value_title="Procent", decimals=0),
         "Staafdiagram van het aandeel binnen de norm per gemeente in beide kwartalen.",
@@ -225,7 +223,7 @@ def _months(ctx: ReportContext) -> Section:
         for g in ctx.gemeenten
         for month in answer.values("period")
     ]  # fmt: skip
-    chart = _chart(
+    chart = charts.chart(
         f"Ontvangen meldingen per maand, {first.label} tot en met {now.label}",
         charts.lines(points, value_title="Meldingen per maand"),
         "Lijndiagram van de ontvangen meldingen per maand, een lijn per gemeente.",
@@ -276,7 +274,7 @@ def _categories(ctx: ReportContext) -> Section:
          "Binnen norm", "Mediane afhandeltijd"],
         rows,
     )  # fmt: skip
-    chart = _chart(
+    chart = charts.chart(
         f"Ontvangen meldingen per categorie in {ctx.gemeente.naam}",
         charts.grouped_bars(bars, group_title="Categorie", value_title="Meldingen", height=240),
         "Staafdiagram van de ontvangen meldingen per categorie in beide kwartalen.",
@@ -284,19 +282,6 @@ def _categories(ctx: ReportContext) -> Section:
         bars,
     )
     return Section(f"Per categorie in {ctx.gemeente.naam}", blocks=[table, chart])
-
-
-def _chart(
-    title: str,
-    spec: dict[str, Any],
-    description: str,
-    questions: list[ApiQuestion],
-    points: Sequence[dict[str, Any]],
-) -> Chart:
-    """The chart drawn; if a value was hidden or missing, the note says it is left out."""
-    gaps = any(p["value"] is None for p in points)
-    note = "Verborgen of ontbrekende cijfers zijn in de grafiek weggelaten, niet als 0 getekend."
-    return Chart(title, spec, charts.to_svg(spec), description, questions, note if gaps else "")
 
 
 REPORT = ReportDefinition(

@@ -21,8 +21,6 @@ from koers.formatting import number
 from koers.reports.council import charts
 from koers.reports.council.context import Answer, ReportContext
 from koers.reports.council.document import (
-    ApiQuestion,
-    Chart,
     Figure,
     KeyFigure,
     Section,
@@ -60,7 +58,6 @@ SHORT = {
 }
 #: How an average is computed, for the appendix and a fact's source.
 AVERAGE_WORDS = "a / b"
-GAPS_NOTE = "Verborgen of ontbrekende cijfers zijn in de grafiek weggelaten, niet als 0 getekend."
 TERMS_TEXT = (
     "De wettelijke termijnen: bij de Wmo moet het onderzoek binnen zes weken na de melding "
     "klaar zijn (Wmo 2015 art. 2.3.2) en de beschikking binnen twee weken na de aanvraag "
@@ -299,7 +296,7 @@ def _clients_by_category(a: _Asked) -> Section:
         ["Productcategorie", f"Eind {now.label}", f"Verandering t.o.v. eind {before.label}"],
         trend_rows,
     )
-    chart = _chart(
+    chart = charts.chart(
         f"Cliënten per 1.000 inwoners per productcategorie, eind {now.label}",
         charts.grouped_bars(bars, group_title="Productcategorie", value_title="Per 1.000 inwoners",
                             decimals=0, height=260),
@@ -348,7 +345,7 @@ def _clients_by_age(a: _Asked) -> Section:
         "totaal; de leeftijdsgroepen van het sociaal domein vallen niet samen met de "
         "vijfjaarsklassen van CBS.",
     )
-    chart = _chart(
+    chart = charts.chart(
         f"Cliënten per 1.000 inwoners per leeftijdsgroep, eind {now.label}",
         charts.grouped_bars(bars, group_title="Leeftijdsgroep", value_title="Per 1.000 inwoners"),
         "Staafdiagram van de cliënten per 1.000 inwoners per leeftijdsgroep, een staaf per "
@@ -390,7 +387,7 @@ def _voorzieningen(a: _Asked) -> Section:
         ["Productcategorie", f"Eind {now.label}", f"Verandering t.o.v. eind {before.label}"],
         rows,
     )
-    chart = _chart(
+    chart = charts.chart(
         f"Lopende voorzieningen in {a.ctx.gemeente.naam}, eind {before.label} en {now.label}",
         charts.grouped_bars(bars, group_title="Productcategorie", value_title="Voorzieningen",
                             height=260),
@@ -442,7 +439,7 @@ def _costs(a: _Asked) -> Section:
         ["Gemeente", "Begroting", "Realisatie", "Realisatie t.o.v. begroting"],
         side_rows,
     )
-    chart = _chart(
+    chart = charts.chart(
         f"Begroting en realisatie per taakveld in {a.ctx.gemeente.naam}, {now.label}",
         charts.grouped_bars(bars, group_title="Taakveld (Iv3)", value_title="Euro", height=240),
         "Staafdiagram van begrote en gerealiseerde lasten per taakveldgroep.",
@@ -495,7 +492,7 @@ def _waiting(a: _Asked) -> Section:
         "verdaging. Kleine aantallen zijn verborgen, en soms een groter aantal ernaast, zodat "
         "een klein aantal niet uit de totalen is terug te rekenen.",
     )
-    chart = _chart(
+    chart = charts.chart(
         f"Gemiddelde wachttijd van melding tot beschikking, {now.label}",
         charts.grouped_bars(bars, group_title="Gemeente", value_title="Dagen"),
         "Staafdiagram van de gemiddelde wachttijd in dagen per gemeente, een staaf per domein.",
@@ -506,20 +503,6 @@ def _waiting(a: _Asked) -> Section:
         "Wachttijden en termijnen",
         sentences=[Sentence(TERMS_TEXT)],
         blocks=[table, chart, late_table],
-    )
-
-
-def _chart(
-    title: str,
-    spec: dict[str, Any],
-    description: str,
-    questions: list[ApiQuestion],
-    points: Sequence[dict[str, Any]],
-) -> Chart:
-    """The chart drawn; if a value was hidden or missing, the note says it is left out."""
-    gaps = any(p["value"] is None for p in points)
-    return Chart(
-        title, spec, charts.to_svg(spec), description, questions, GAPS_NOTE if gaps else ""
     )
 
 

@@ -33,8 +33,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, user: CurrentUser, queries: Queries) -> Response:
     dashboards = []
+    seen = {m.id: m for m in queries.metrics(user)}
     for dashboard in queries.packs.dashboards.values():
-        seen = {m.id: m for m in queries.metrics(user)}
         visible = [seen[p.metric] for p in dashboard.panels if p.metric in seen]
         if not visible:
             continue
@@ -180,11 +180,8 @@ def _panel(
 
 def _visible_panels(queries: Queries, user: CurrentUser, dashboard: Dashboard) -> list[int]:
     """Panels whose metric the user may see; a dashboard with none is not theirs to open."""
-    visible = [
-        index
-        for index, panel in enumerate(dashboard.panels)
-        if any(m.id == panel.metric for m in queries.metrics(user))
-    ]
+    seen = {m.id for m in queries.metrics(user)}
+    visible = [index for index, panel in enumerate(dashboard.panels) if panel.metric in seen]
     if not visible:
         if user is PUBLIC:
             raise LoginRequired("log in om dit dashboard te zien")
