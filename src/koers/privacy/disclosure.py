@@ -339,16 +339,20 @@ def _close_groups(table: _Table, pending: list[int]) -> None:
 
 
 def _audit_and_extend(table: _Table) -> bool:
-    """Hide more until every small hidden count keeps ``protection_width`` of room.
+    """Hide more until every small hidden count keeps ``protection_width`` of room and no
+    hidden count at all (also one hidden to protect another) can be worked out exactly.
 
     Hiding a shown count only widens what a reader must consider, so a count that passes
     stays passing; only the failing ones are checked again. False when nothing is left to
-    hide and a small count is still too exposed.
+    hide and a hidden count is still too exposed.
     """
-    width = table.rule.protection_width
+
+    def needed(key: Key) -> int:
+        return table.rule.protection_width if table.status[key] is Suppression.SMALL else 1
+
     network = _Network(table)
-    failing = [k for k in table.value if table.status[k] is Suppression.SMALL]
-    failing = [k for k in failing if network.room(k, width) < width]
+    failing = [k for k in table.value if table.status[k] is not None]
+    failing = [k for k in failing if network.room(k, needed(k)) < needed(k)]
     while failing:
         key = failing[0]
         extra = _candidate_near(table, key)
@@ -357,7 +361,8 @@ def _audit_and_extend(table: _Table) -> bool:
         table.status[extra] = Suppression.PROTECTS_OTHER
         _close_groups(table, table.groups_of[extra])
         network = _Network(table)
-        failing = [k for k in failing if network.room(k, width) < width]
+        failing = [k for k in table.value if table.status[k] is not None]
+        failing = [k for k in failing if network.room(k, needed(k)) < needed(k)]
     return True
 
 
