@@ -253,3 +253,13 @@ def test_models_translate_to_postgresql(path: Path) -> None:
         unsupported_level=ErrorLevel.RAISE,
     )
     assert "SELECT" in translated
+
+
+def test_without_the_bevolking_pack_the_age_group_denominators_are_empty(
+    warehouse: Warehouse,
+) -> None:
+    """The pack builds on its own: the population is an optional input of its denominators."""
+    assert not warehouse.table_exists("marts.bevolking_dag")
+    assert (
+        warehouse.query("SELECT count(*) FROM marts.sociaal_domein_inwoners_kwartaal").scalar() == 0
+    )

@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from tests.support.demo import koers, make_demo
+from tests.support.demo import koers, make_demo, query_service
 
 from koers.reports.council.build import make_report
-from koers.reports.council.document import Figure, ReportDocument
+from koers.reports.council.document import Figure, ReportDocument, Table
 from koers.reports.council.html import figure_html
 from koers.web.app import create_app
 
@@ -148,7 +148,7 @@ def test_every_number_equals_the_api_answer_to_its_question(
                    "sociaal_domein_voorzieningen", "sociaal_domein_beschikkingen",
                    "sociaal_domein_wachtdagen", "sociaal_domein_beschikkingen_te_laat",
                    "sociaal_domein_lasten_begroting", "sociaal_domein_lasten_realisatie",
-                   "inwoners"):  # fmt: skip
+                   "inwoners", "sociaal_domein_inwoners_leeftijd"):  # fmt: skip
         assert f"/api/metrics/{metric}/data" in urls, metric
     for question in document.questions():
         assert api.get(question.url).status_code == 200
@@ -207,3 +207,71 @@ def test_the_report_works_for_the_other_gemeenten_too(
     assert sum(_check(f, api, cache) for f in figures) > 100
     naam = {"GM0293": "Westervoort", "GM0299": "Zevenaar"}[gemeente]
     assert naam in " ".join(s.text for s in document.summary.sentences)
+
+
+def test_a_rate_per_age_group_divides_by_the_inhabitants_of_that_group(
+    document: ReportDocument,
+) -> None:
+    """Issue 7: "per 1,000 inhabitants by age band" means inhabitants of the same age band."""
+    section = next(s for s in document.sections if s.title == "Cliënten per leeftijdsgroep")
+    table = next(b for b in section.blocks if isinstance(b, Table))
+    checked = 0
+    for row in table.rows:
+        rates = [c for c in row.cells if isinstance(c, Figure) and c.derivation == "per_1000"]
+        assert len(rates) == 3, row.label  # the three gemeenten side by side
+        for rate in rates:
+            clients, inhabitants = rate.inputs
+            assert inhabitants.question is not None
+            if row.label.startswith("Totaal"):
+                assert inhabitants.question.metric_id == "inwoners"
+                continue
+            assert inhabitants.question.metric_id == "sociaal_domein_inwoners_leeftijd"
+            assert dict(inhabitants.question.row)["leeftijdsgroep"] == row.label
+            assert clients.question and dict(clients.question.row)["leeftijdsgroep"] == row.label
+            checked += 1
+    assert checked == 15
+    assert "15 tot 20 jaar is verdeeld" in table.note and "schatting" in table.note
+    # The group of the oldest, compared to all ages, is many times larger per 1.000.
+    oud = next(r for r in table.rows if r.label == "85 jaar of ouder").cells[2]
+    totaal = next(r for r in table.rows if r.label.startswith("Totaal")).cells[2]
+    assert isinstance(oud, Figure) and isinstance(totaal, Figure)
+    assert oud.value is not None and totaal.value is not None and oud.value > 4 * totaal.value
+
+
+def test_the_age_group_denominators_are_the_cbs_bands_summed_exactly_once(demo: Path) -> None:
+    """Whole bands add up exactly; the band 15 tot 20 is split 3:2 in whole people; every
+    gemeente's groups add up to its inhabitants (staff see the exact, unrounded counts)."""
+    with query_service(demo) as service:
+        warehouse = service.warehouse
+        groups = warehouse.query(
+            "SELECT gemeente_code, leeftijdsgroep, inwoners, geschat "
+            "FROM marts.sociaal_domein_inwoners_kwartaal WHERE kwartaal_einde = DATE '2025-09-30'"
+        ).rows
+        bands = dict(
+            ((g, band), n)
+            for g, band, n in warehouse.query(
+                "SELECT gemeente_code, leeftijdsklasse, inwoners FROM marts.bevolking_dag "
+                "WHERE datum = DATE '2025-09-30'"
+            ).rows
+        )
+    assert len(groups) == 15
+    by = {(g, group): (n, geschat) for g, group, n, geschat in groups}
+    for gemeente in ("GM0226", "GM0293", "GM0299"):
+
+        def band(label: str, gemeente: str = gemeente) -> int:
+            return int(bands[(gemeente, label)])
+
+        total = sum(n for (g, _), n in bands.items() if g == gemeente)
+        assert sum(n for (g, _), (n, _) in by.items() if g == gemeente) == total
+        assert by[(gemeente, "65 tot 75 jaar")] == (
+            band("65 tot 70 jaar") + band("70 tot 75 jaar"),
+            False,
+        )
+        assert by[(gemeente, "85 jaar of ouder")] == (
+            band("85 tot 90 jaar") + band("90 tot 95 jaar") + band("95 jaar of ouder"),
+            False,
+        )
+        young, geschat = by[(gemeente, "0 tot 18 jaar")]
+        whole = band("0 tot 5 jaar") + band("5 tot 10 jaar") + band("10 tot 15 jaar")
+        assert geschat and abs(young - whole - 0.6 * band("15 tot 20 jaar")) <= 0.5
+        assert by[(gemeente, "18 tot 65 jaar")][1]

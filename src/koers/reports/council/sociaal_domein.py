@@ -41,6 +41,7 @@ TE_LAAT = "sociaal_domein_beschikkingen_te_laat"
 BEGROTING = "sociaal_domein_lasten_begroting"
 REALISATIE = "sociaal_domein_lasten_realisatie"
 INWONERS = "inwoners"
+INWONERS_LEEFTIJD = "sociaal_domein_inwoners_leeftijd"
 
 #: The unit of a rate per 1.000 inwoners (shown with one decimal, no suffix).
 PER_1000 = "per 1.000 inwoners"
@@ -121,12 +122,21 @@ class _Asked:
         self.begroting_totaal = ask(BEGROTING, "quarter,gemeente")
         self.realisatie_totaal = ask(REALISATIE, "quarter,gemeente")
         self.inwoners = ask(INWONERS, "quarter,gemeente")
+        self.inwoners_leeftijd = ask(INWONERS_LEEFTIJD, "quarter,gemeente,leeftijdsgroep")
 
     def inw(self, code: str, quarter: Quarter) -> Figure:
         return self.inwoners.figure(period=quarter.key, gemeente=code)
 
     def rate(self, count: Figure, code: str, quarter: Quarter, label: str) -> Figure:
         return derive("per_1000", count, self.inw(code, quarter), unit=PER_1000, label=label)
+
+    def rate_in_group(self, count: Figure, code: str, quarter: Quarter, group: str,
+                      label: str) -> Figure:  # fmt: skip
+        """``count`` per 1.000 inhabitants of the same age group (not of all ages)."""
+        inhabitants = self.inwoners_leeftijd.figure(
+            period=quarter.key, gemeente=code, leeftijdsgroep=group
+        )
+        return derive("per_1000", count, inhabitants, unit=PER_1000, label=label)
 
     def wachttijd(self, code: str, quarter: Quarter, domein: str | None = None) -> Figure:
         row = {"period": quarter.key, "gemeente": code}
@@ -329,7 +339,11 @@ def _clients_by_age(a: _Asked) -> Section:
                 previous = a.leeftijd.figure(
                     period=before.key, gemeente=g.code, leeftijdsgroep=group
                 )
-            rate = a.rate(current, g.code, now, f"Cliënten {group or 'totaal'} per 1.000, {g.naam}")
+            if group is None:
+                rate = a.rate(current, g.code, now, f"Cliënten totaal per 1.000, {g.naam}")
+            else:
+                label = f"Cliënten {group} per 1.000 inwoners van {group}, {g.naam}"
+                rate = a.rate_in_group(current, g.code, now, group, label)
             cells.append(rate)
             if g.code == own:
                 counts = [current, previous]
@@ -341,16 +355,19 @@ def _clients_by_age(a: _Asked) -> Section:
         columns,
         rows,
         note="Elke cliënt telt één keer, in de leeftijdsgroep van de laatst gestarte voorziening. "
-        "Per 1.000: per 1.000 inwoners van alle leeftijden, zodat de groepen optellen tot het "
-        "totaal; de leeftijdsgroepen van het sociaal domein vallen niet samen met de "
-        "vijfjaarsklassen van CBS.",
+        "Per 1.000: per 1.000 inwoners van dezelfde leeftijdsgroep op 1 januari (CBS); de "
+        "totaalregel per 1.000 inwoners van alle leeftijden. CBS telt in vijfjaarsklassen: "
+        "de klasse 15 tot 20 jaar is verdeeld, drie vijfde bij 0 tot 18 en twee vijfde bij "
+        "18 tot 65 jaar, dus de cijfers per 1.000 voor die twee groepen zijn een schatting.",
     )
     chart = charts.chart(
-        f"Cliënten per 1.000 inwoners per leeftijdsgroep, eind {now.label}",
-        charts.grouped_bars(bars, group_title="Leeftijdsgroep", value_title="Per 1.000 inwoners"),
-        "Staafdiagram van de cliënten per 1.000 inwoners per leeftijdsgroep, een staaf per "
-        "gemeente.",
-        [a.leeftijd.question, a.inwoners.question],
+        f"Cliënten per 1.000 inwoners van dezelfde leeftijdsgroep, eind {now.label}",
+        charts.grouped_bars(
+            bars, group_title="Leeftijdsgroep", value_title="Per 1.000 inwoners van de groep"
+        ),
+        "Staafdiagram van de cliënten per 1.000 inwoners van dezelfde leeftijdsgroep, een "
+        "staaf per gemeente.",
+        [a.leeftijd.question, a.inwoners_leeftijd.question],
         bars,
     )
     return Section("Cliënten per leeftijdsgroep", blocks=[table, chart])
