@@ -197,14 +197,10 @@ def _parse(path: Path) -> _MetricsFile:
 
 
 def load_metrics_file(path: Path) -> tuple[list[Dimension], list[Metric]]:
+    """The file's dimensions and metrics. A metric may name a dimension another pack declares
+    (a project's own KPI over a pack's mart), so the dimensions are checked by the PackSet
+    once every pack is loaded, not here."""
     parsed = _parse(path)
-    known = {d.id for d in parsed.dimensions} | {"gemeente"}
-    for metric in parsed.metrics:
-        unknown = set(metric.dimensions) - known
-        if unknown:
-            raise PackError(
-                f"{path}: metriek {metric.id} noemt onbekende dimensie(s) {sorted(unknown)}"
-            )
     return parsed.dimensions, parsed.metrics
 
 

@@ -162,6 +162,19 @@ class PackSet:
                 self.dashboards.add(dashboard.id, dashboard, f"pack {pack.name}")
             for table in pack.tables:
                 self.tables.add(table.id, table, f"pack {pack.name}")
+        self._check_dimensions()
+
+    def _check_dimensions(self) -> None:
+        """Every metric's dimensions are declared by some enabled pack (or the project)."""
+        for metric_id, metric in self.metrics.items():
+            unknown = sorted(set(metric.dimensions) - set(self.dimensions))
+            if unknown:
+                origin = self.metrics.origin[metric_id]
+                pack = next(p for p in self.packs if origin == f"pack {p.name}")
+                raise PackError(
+                    f"{pack.folder / 'metrics.toml'}: metriek {metric_id} noemt onbekende "
+                    f"dimensie(s) {unknown}; bekend zijn {sorted(self.dimensions)}"
+                )
 
     def seed_paths(self) -> dict[str, Path]:
         """Seed files by table name (``core.<name>``), for contract references."""
