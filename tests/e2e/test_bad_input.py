@@ -136,6 +136,16 @@ def test_a_windows_1252_export_is_read_as_such(tmp_path: Path) -> None:
     assert summary is not None and summary.rows_loaded == 2
 
 
+def test_a_windows_1252_byte_after_the_sample_is_still_read(tmp_path: Path) -> None:
+    """The sample (é only) reads as latin-1, which refuses the € further on: the file is
+    then read again, transcoded, rather than refused."""
+    rows = [row(f"B{i}", "café") for i in range(1, 20_000)] + [row("B20000", "€ 5")]
+    cp1252 = ("\r\n".join([HEADER, *rows]) + "\r\n").encode("cp1252")
+    summary, _ = run_with(tmp_path, cp1252)
+    assert summary is not None
+    assert (summary.rows_loaded, summary.rows_quarantined) == (20_001, 0)
+
+
 def test_a_truncated_last_line_is_quarantined_and_the_rest_loads(tmp_path: Path) -> None:
     content = lines(row("B1"), row("B2")) + b"B3;04-11-2024 09:1"
     summary, _ = run_with(tmp_path, content)

@@ -63,6 +63,8 @@ class Capabilities:
     processes_in_place: bool
     #: Whether DDL takes part in transactions (both current engines: yes).
     transactional_ddl: bool = True
+    #: Column type for pseudonyms: 64 hex characters of a keyed hash, random by design.
+    pseudonym_type: str = "VARCHAR"
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,16 @@ class Warehouse(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    @contextmanager
+    def unordered_inserts(self) -> Iterator[None]:
+        """Inserts inside may store rows in any order, not the order they were selected in
+        (unless they say ``ORDER BY``). Enter it outside a transaction.
+
+        A table has no order, but an engine may keep it anyway at a cost; an engine that does
+        not (PostgreSQL) needs nothing here.
+        """
+        yield
 
     # Shared behaviour, written once on top of the primitives above.
 

@@ -22,7 +22,13 @@ from koers.engine.dialect import transpile
 from koers.errors import EngineError
 
 CAPABILITIES = Capabilities(
-    name="duckdb", dialect="duckdb", title="DuckDB", processes_in_place=True
+    name="duckdb",
+    dialect="duckdb",
+    title="DuckDB",
+    processes_in_place=True,
+    # Compression at best halves hex text, and choosing it (dictionary, FSST) costs more
+    # than storing the bytes; see docs/adr/0010-pseudonyms-stored-uncompressed.md.
+    pseudonym_type="VARCHAR USING COMPRESSION uncompressed",
 )
 
 
@@ -125,6 +131,22 @@ class DuckDBWarehouse(Warehouse):
                 self._con.execute("COMMIT")
             finally:
                 self._in_transaction = False
+
+    @contextmanager
+    def unordered_inserts(self) -> Iterator[None]:
+        # With insertion order kept (DuckDB's default, and the loader's: it numbers raw rows
+        # by position), the rows that parallel threads produce are put back in order before
+        # they are written; without, each thread writes its own row groups.
+        cursor = self._cursor()
+        found = cursor.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+        ordered = bool(found and found[0])
+        if ordered:
+            cursor.execute("SET preserve_insertion_order = false")
+        try:
+            yield
+        finally:
+            if ordered:
+                cursor.execute("SET preserve_insertion_order = true")
 
     def table_exists(self, table: str) -> bool:
         schema, name = qualified(table)

@@ -1,9 +1,11 @@
-"""Typing and checking a raw delivery against its contract, as one set-based SQL statement.
+"""Typing and checking a raw delivery against its contract, set-based in SQL (one pass).
 
 Every value arrives as text. For each row the first broken rule is named (column, value and
 a Dutch reason) so the row can be quarantined while the rest of the file loads. Personal
 columns leave this step already pseudonymised, scrubbed or dropped: nothing downstream ever
-sees them as delivered, not even the quarantine.
+sees them as delivered, not even the quarantine. (The checked temp table may still hold the
+text of a key or reference column for the rules judged after the pass; the loader takes only
+the stored columns from it.)
 
 Rules run in the processor (DuckDB), vectorised, because a delivery can hold millions of rows.
 """
@@ -11,6 +13,7 @@ Rules run in the processor (DuckDB), vectorised, because a delivery can hold mil
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -56,28 +59,53 @@ class _Rule:
     text: str  # the column's text, shown in the quarantine unless it is personal
     condition: str
     reason: str  # a SQL expression giving the Dutch reason
+    #: Judged after the pass over the rows, against the checked table (``text`` and
+    #: ``condition`` name its columns): the rule needs another relation, and DuckDB does
+    #: not promise to keep the file order through a join, which a pending read needs.
+    after_pass: bool = False
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The temp table :func:`check_rows` made, and the records the reader rejected (for a
+    pending read only known once the file has been read)."""
+
+    name: str
+    rejected: list[tuple[int, str]]
 
 
 def check_rows(
     processor: Processor, raw: RawTable, contract: Contract, context: CheckContext, name: str
-) -> str:
+) -> Checked:
     """Create temp table ``name``: ``_row``, the stored columns with their final values, and
     ``_failed_column``, ``_failed_value``, ``_failed_reason`` (NULL when the row is valid).
 
-    Three layers, so that every text and typed value is computed once per row however many
-    rules use it: texts (and the first row of each key), then typed values, then the first
-    failing rule as one index into constant lists of columns and reasons."""
+    One statement reads the rows (for a pending read: parses the file) and judges every rule
+    that looks at one row only. Three layers, so that every text and typed value is computed
+    once per row however many rules use it: texts, then typed values, then the first failing
+    rule as one index into constant lists of columns and reasons. Rules that need another
+    relation (a seed's values, the other rows of the delivery for the key) then update the
+    rows they break, keeping the first failing rule: few rows fail, so these are cheap."""
     present = set(raw.headers)
-    text_columns, value_columns, outputs = [], [], []
+    text_columns, value_columns, outputs, kept_texts = [], [], [], []
     rules: list[_Rule] = []
+    stored_text: dict[str, str] = {}  # column name -> its text in the checked table
     for index, column in enumerate(contract.columns):
         text, value = f"_t{index}", f"_v{index}"
         formats = (
             _date_formats(processor, raw, column) if column.type in ("date", "timestamp") else []
         )
-        column_rules = _rules(column, text, value, context, formats, contract.key)
+        # A text stored as delivered is its own output column; any other is kept beside it
+        # when a rule judged after the pass needs it.
+        kept = column.name if column.stored and _stored_as_text(column) else text
+        stored_text[column.name] = kept
+        column_rules = _rules(column, text, value, context, formats, contract.key, kept)
         rules.extend(column_rules)
-        # A dropped column without rules is never read: don't touch its (often long) text.
+        later = column.name in contract.key or any(r.after_pass for r in column_rules)
+        if later and kept == text:
+            kept_texts.append(text)
+        # A dropped column without rules is never cleaned or typed: leave its (often long)
+        # text alone.
         needed = column.stored or bool(column_rules)
         source = (
             _clean_text(sql_identifier(column.header))
@@ -88,56 +116,90 @@ def check_rows(
         value_columns.append(f"{_typed(raw, column, text, formats)} AS {value}")
         if column.stored:
             outputs.append(f"{_final(column, text, value, context)} AS {column.name}")
+    duplicate_key: _Rule | None = None
+    if contract.key:
+        # Last, so any other broken rule of the row is the one reported.
+        key_column = next(c for c in contract.columns if c.name == contract.key[0])
+        duplicate_key = _Rule(
+            key_column,
+            stored_text[key_column.name],
+            "_row > d._first_row",  # d: the keys seen more than once, see below
+            "'sleutel komt eerder voor in deze levering (rij ' || d._first_row || ')'",
+            after_pass=True,
+        )
+        rules.append(duplicate_key)
 
-    position = {c.name: i for i, c in enumerate(contract.columns)}
-    key_texts = [f"_t{position[name]}" for name in contract.key]
-    duplicates = f"{name}_duplicates"
-    first_row, join = "_row", ""
-    if key_texts:
-        # Keys seen more than once, with their first row: usually none or a handful, so the
-        # join below is against a tiny table rather than the whole delivery.
-        key_sources = [text_columns[position[n]].rsplit(" AS ", 1)[0] for n in contract.key]
-        selected = ", ".join(f"{sql} AS k{i}" for i, sql in enumerate(key_sources))
-        grouped = ", ".join(f"k{i}" for i in range(len(key_sources)))
-        processor.execute(
-            f"CREATE OR REPLACE TEMP TABLE {duplicates} AS SELECT {grouped}, min(_row) AS first "
-            f"FROM (SELECT _row, {selected} FROM {raw.name}) GROUP BY {grouped} "
-            "HAVING count(*) > 1"
-        )
-        on = " AND ".join(f"d.k{i} = t.{key}" for i, key in enumerate(key_texts))
-        join = f"LEFT JOIN {duplicates} AS d ON {on}"
-        first_row = "coalesce(d.first, t._row)"
-    if key_texts:
-        key_column = contract.columns[position[contract.key[0]]]
-        rules.append(
-            _Rule(
-                key_column,
-                f"_t{position[key_column.name]}",
-                "_first_row < _row",
-                "'sleutel komt eerder voor in deze levering (rij ' || _first_row || ')'",
-            )
-        )
     failure = _failure_columns(rules)
-    processor.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {name} AS
-        WITH texts AS (
-            SELECT _row, {", ".join(text_columns)} FROM {raw.name}
-        ), typed AS (
-            SELECT t.*, {", ".join(value_columns)}, {first_row} AS _first_row
-            FROM texts AS t {join}
-        ), judged AS (
-            SELECT *, {failure["rule"]} AS _rule FROM typed
+    # Only selects from one relation, no join and no aggregate: DuckDB then keeps the order
+    # of the rows read, which a pending read's numbering relies on (see PendingScan).
+    with raw.pending.reading(processor) if raw.pending else nullcontext():
+        processor.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {name} AS
+            WITH texts AS (
+                SELECT _row, {", ".join(text_columns)} FROM {raw.relation}
+            ), typed AS (
+                SELECT *, {", ".join(value_columns)} FROM texts
+            ), judged AS (
+                SELECT *, {failure["rule"]} AS _rule FROM typed
+            )
+            SELECT _row, {", ".join([*outputs, *kept_texts])}, _rule,
+                   {failure["column"]} AS _failed_column,
+                   {failure["value"]} AS _failed_value,
+                   {failure["reason"]} AS _failed_reason
+            FROM judged
+            """
         )
-        SELECT _row, {", ".join(outputs)},
-               {failure["column"]} AS _failed_column,
-               {failure["value"]} AS _failed_value,
-               {failure["reason"]} AS _failed_reason
-        FROM judged
-        """
+    rejected = raw.pending.finish(processor, name) if raw.pending else raw.rejected
+    for number, rule in enumerate(rules, start=1):
+        if rule is duplicate_key:
+            keys = [stored_text[key] for key in contract.key]
+            _judge_duplicate_keys(processor, name, keys, number, rule)
+        elif rule.after_pass:
+            processor.execute(
+                f"UPDATE {name} SET {_failure_assignments(number, rule)} "
+                f"WHERE (_rule IS NULL OR _rule > {number}) AND {rule.condition}"
+            )
+    return Checked(name, rejected)
+
+
+def _stored_as_text(column: ContractColumn) -> bool:
+    """Whether the stored value is the cleaned text itself (see :func:`_typed`, :func:`_final`)."""
+    return column.type == "text" and column.handling == "keep"
+
+
+def _judge_duplicate_keys(
+    processor: Processor, name: str, keys: list[str], number: int, rule: _Rule
+) -> None:
+    """Set aside every row of a key but the first, naming that first row."""
+    duplicates = f"{name}_duplicates"
+    selected = ", ".join(f"{key} AS _key{i}" for i, key in enumerate(keys))
+    grouped = ", ".join(f"_key{i}" for i in range(len(keys)))
+    # Keys seen more than once, with their first row: usually none or a handful.
+    processor.execute(
+        f"CREATE OR REPLACE TEMP TABLE {duplicates} AS SELECT {grouped}, "
+        f"min(_row) AS _first_row FROM (SELECT _row, {selected} FROM {name}) "
+        f"GROUP BY {grouped} HAVING count(*) > 1"
+    )
+    on = " AND ".join(f"d._key{i} = {name}.{key}" for i, key in enumerate(keys))
+    processor.execute(
+        f"UPDATE {name} SET {_failure_assignments(number, rule)} FROM {duplicates} AS d "
+        f"WHERE {on} AND {rule.condition} "
+        f"AND ({name}._rule IS NULL OR {name}._rule > {number})"
     )
     processor.execute(f"DROP TABLE IF EXISTS {duplicates}")
-    return name
+
+
+def _failure_assignments(number: int, rule: _Rule) -> str:
+    return (
+        f"_rule = {number}, _failed_column = '{rule.column.name}', "
+        f"_failed_value = {_shown_value(rule)}, _failed_reason = {rule.reason}"
+    )
+
+
+def _shown_value(rule: _Rule) -> str:
+    """The value the quarantine shows for a broken rule: never a personal one."""
+    return f"'{HIDDEN}'" if rule.column.personal != "none" else f"left({rule.text}, 200)"
 
 
 def _clean_text(expr: str) -> str:
@@ -197,7 +259,7 @@ def _date_formats(processor: Processor, raw: RawTable, column: ContractColumn) -
     if column.header not in raw.headers:
         return list(_ISO_DATES)
     samples = processor.query(
-        f"SELECT {sql_identifier(column.header)} FROM {raw.name} "
+        f"SELECT {sql_identifier(column.header)} FROM {raw.sample_relation} "
         f"WHERE nullif(trim({sql_identifier(column.header)}), '') IS NOT NULL LIMIT 2000"
     ).rows
     detected = detect_date_format(
@@ -224,8 +286,11 @@ def _rules(
     context: CheckContext,
     formats: list[str],
     key: list[str],
+    kept: str,
 ) -> list[_Rule]:
-    """The rules for one column, most basic first; the first that fails is reported."""
+    """The rules for one column, most basic first; the first that fails is reported.
+
+    ``kept`` is the column's text in the checked table, for rules judged after the pass."""
     found: list[tuple[str, str]] = []  # (condition, Dutch reason)
     present = f"{text} IS NOT NULL"
     if column.name in key and not column.required:
@@ -246,9 +311,11 @@ def _rules(
             )
         )
     if column.allowed:
+        # Not ``NOT IN (...)``: DuckDB plans a list of six or more values as a join, and
+        # keeps file order only through plain selects (see check_rows).
         found.append(
             (
-                f"{present} AND {text} NOT IN ({sql_strings(column.allowed)})",
+                f"{present} AND NOT list_contains([{sql_strings(column.allowed)}], {text})",
                 f"onbekende waarde (toegestaan: {', '.join(column.allowed)})",
             )
         )
@@ -265,31 +332,33 @@ def _rules(
                 f"past niet bij het patroon {column.pattern}",
             )
         )
+    rules = [_Rule(column, text, condition, sql_string(reason)) for condition, reason in found]
     if column.references:
         relation = context.references[column.references]
-        found.append(
-            (
-                f"{present} AND {text} NOT IN (SELECT value FROM {relation})",
-                f"onbekend in {column.references}",
+        rules.append(
+            _Rule(
+                column,
+                kept,
+                f"{kept} IS NOT NULL AND {kept} NOT IN (SELECT value FROM {relation})",
+                sql_string(f"onbekend in {column.references}"),
+                after_pass=True,
             )
         )
-    return [_Rule(column, text, condition, sql_string(reason)) for condition, reason in found]
+    return rules
 
 
 def _failure_columns(rules: list[_Rule]) -> dict[str, str]:
     """SQL for the index of the first failing rule, and the column, value and reason it
     names. The conditions are evaluated once; the rest is a lookup by index."""
     null = "CAST(NULL AS VARCHAR)"
-    if not rules:
+    judged = [(i, r) for i, r in enumerate(rules, start=1) if not r.after_pass]
+    if not judged:
         return {"rule": "CAST(NULL AS INTEGER)", "column": null, "value": null, "reason": null}
-    whens = " ".join(f"WHEN {r.condition} THEN {i}" for i, r in enumerate(rules, start=1))
+    # Rules judged after the pass keep their number, so the first failing rule still wins.
+    whens = " ".join(f"WHEN {r.condition} THEN {i}" for i, r in judged)
     columns = ", ".join(f"'{r.column.name}'" for r in rules)
-    values = " ".join(
-        f"WHEN {i} THEN "
-        + (f"'{HIDDEN}'" if r.column.personal != "none" else f"left({r.text}, 200)")
-        for i, r in enumerate(rules, start=1)
-    )
-    reasons = " ".join(f"WHEN {i} THEN {r.reason}" for i, r in enumerate(rules, start=1))
+    values = " ".join(f"WHEN {i} THEN {_shown_value(r)}" for i, r in judged)
+    reasons = " ".join(f"WHEN {i} THEN {r.reason}" for i, r in judged)
     return {
         "rule": f"CASE {whens} END",
         "column": f"[{columns}][_rule]",

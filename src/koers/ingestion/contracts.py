@@ -145,13 +145,24 @@ class Contract(BaseModel):
     def holds_personal_data(self) -> bool:
         return any(c.personal != "none" for c in self.columns)
 
-    def staging_schema(self) -> dict[str, str]:
-        """Column types of the staging table: contract columns plus gemeente and lineage."""
-        schema = {c.name: c.sql_type for c in self.stored_columns}
+    def staging_schema(self, pseudonym_type: str = "VARCHAR") -> dict[str, str]:
+        """Column types of the staging table: contract columns plus gemeente and lineage.
+
+        ``pseudonym_type`` is the engine's type for pseudonymised columns (see
+        :class:`~koers.engine.base.Capabilities`); any spelling of text will do for reading.
+        """
+        schema = {
+            c.name: pseudonym_type if c.handling == "pseudonymise" else c.sql_type
+            for c in self.stored_columns
+        }
         return {**schema, "gemeente_code": "VARCHAR", "_load_id": "VARCHAR"}
 
-    def history_schema(self) -> dict[str, str]:
-        return {**self.staging_schema(), "_replaced_at": "TIMESTAMP", "_replaced_by": "VARCHAR"}
+    def history_schema(self, pseudonym_type: str = "VARCHAR") -> dict[str, str]:
+        return {
+            **self.staging_schema(pseudonym_type),
+            "_replaced_at": "TIMESTAMP",
+            "_replaced_by": "VARCHAR",
+        }
 
 
 def load_contract(path: Path) -> Contract:

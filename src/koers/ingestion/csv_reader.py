@@ -59,6 +59,73 @@ class RawTable:
     #: store numbers natively.
     decimal: str
     thousands: str
+    #: Set when the file is not read yet (``read_csv_raw(..., defer=True)``): there is no
+    #: table ``name`` and ``rejected`` is still empty. Select from :attr:`relation` once,
+    #: then let :meth:`PendingScan.finish` number the rows of what that built.
+    pending: PendingScan | None = None
+
+    @property
+    def relation(self) -> str:
+        """What to select ``_row`` and the header columns from: the table, or the file."""
+        return self.pending.relation if self.pending else self.name
+
+    @property
+    def sample_relation(self) -> str:
+        """Like :attr:`relation`, for a look at the first values; it reads no whole file."""
+        return self.pending.sample if self.pending else self.name
+
+
+@dataclass(frozen=True)
+class PendingScan:
+    """A delimited file that the first statement selecting from :attr:`relation` parses.
+
+    A raw table costs a write and a read of every value of the delivery, and on a large file
+    more than the memory cap holds; reading the file straight into the next table saves that
+    pass. That statement must keep file order, as DuckDB does under
+    ``preserve_insertion_order`` for selects from one relation (no join, no aggregate):
+    :meth:`finish` numbers the rows by their position, exactly as for a raw table.
+    """
+
+    #: ``_row`` (NULL until :meth:`finish`) and one VARCHAR column per header, in file order;
+    #: records DuckDB cannot split go to the rejects tables.
+    relation: str
+    #: The same file, skipping unreadable records and recording nothing.
+    sample: str
+    rejects: str
+    scans: str
+    #: The row number of the first record (2 below a header).
+    first_row: int
+
+    @contextmanager
+    def reading(self, processor: Processor) -> Iterator[None]:
+        """Around the statement that selects from :attr:`relation`.
+
+        DuckDB checks the encoding only of the fields a statement uses, so a broken byte in a
+        column the contract drops would go unnoticed; with column pruning off every field is
+        decoded and such a record is rejected, as when the whole file is read into a table.
+        """
+        found = processor.query("SELECT current_setting('disabled_optimizers')").scalar()
+        before = str(found or "")
+        disabled = [name for name in before.split(",") if name.strip()]
+        processor.execute(
+            f"SET disabled_optimizers = {sql_string(','.join([*disabled, 'unused_columns']))}"
+        )
+        try:
+            yield
+        finally:
+            processor.execute(f"SET disabled_optimizers = {sql_string(before)}")
+
+    def finish(self, processor: Processor, table: str) -> list[tuple[int, str]]:
+        """Fill ``_row`` of ``table`` (built from :attr:`relation`, in file order) and return
+        (row, Dutch reason) for the records DuckDB rejected."""
+        kinds = processor.query(
+            f"SELECT line, list(DISTINCT error_type) FROM {self.rejects} "
+            "GROUP BY line ORDER BY line"
+        ).rows
+        _number_rows(processor, table, self.rejects, self.first_row, bool(kinds))
+        for rejects in (self.rejects, self.scans):
+            processor.execute(f"DROP TABLE IF EXISTS {rejects}")
+        return [(int(line), _reject_reason(list(errors))) for line, errors in kinds]
 
 
 def read_csv_raw(
@@ -68,9 +135,15 @@ def read_csv_raw(
     name: str,
     *,
     file_format: str = "csv",
+    defer: bool = False,
 ) -> RawTable:
-    """Detect how ``path`` is written (``dialect_overrides`` win) and read it as ``name``."""
-    return load_csv(processor, path, detect_csv(path, dialect_overrides), name, file_format)
+    """Detect how ``path`` is written (``dialect_overrides`` win) and read it as ``name``.
+
+    With ``defer``, a file DuckDB can parse itself is not read yet: the result is pending
+    (see :attr:`RawTable.pending`). A file that must be transcoded is read at once.
+    """
+    settings = detect_csv(path, dialect_overrides)
+    return load_csv(processor, path, settings, name, file_format, defer=defer)
 
 
 def load_csv(
@@ -79,9 +152,34 @@ def load_csv(
     settings: CsvSettings,
     name: str,
     file_format: str = "csv",
+    *,
+    defer: bool = False,
 ) -> RawTable:
-    """Read ``path`` with known settings into the raw table ``name``."""
+    """Read ``path`` with known settings into the raw table ``name`` (or, with ``defer``,
+    prepare to: see :func:`read_csv_raw`)."""
     headers = csv_headers(path, settings)
+    if defer and settings.duckdb_encoding is not None:
+        # A windows-1252 byte that DuckDB's latin-1 refuses makes the reading statement fail;
+        # the caller then reads the file again without ``defer``, which transcodes it.
+        pending = pending_scan(
+            processor,
+            name,
+            path,
+            headers,
+            delimiter=settings.delimiter,
+            quote=settings.quote,
+            header=settings.header,
+            encoding=settings.duckdb_encoding,
+        )
+        return RawTable(
+            name=name,
+            headers=headers,
+            rejected=[],
+            format=file_format,
+            decimal=settings.decimal,
+            thousands=settings.thousands,
+            pending=pending,
+        )
     with bounded_memory(processor):
         if settings.duckdb_encoding is None:
             rejected = _scan_transcoded(processor, path, headers, settings, name)
@@ -213,39 +311,69 @@ def scan_text(
     like in Excel. An empty line in the middle is skipped by DuckDB without a trace, so the
     numbers of the rows after it are one lower than in Excel.
     """
+    scan = pending_scan(
+        processor,
+        name,
+        path,
+        columns,
+        delimiter=delimiter,
+        quote=quote,
+        header=header,
+        encoding=encoding,
+    )
+    try:
+        # The table is filled in file order (preserve_insertion_order, see bounded_memory),
+        # so rowid is the record's position among the records DuckDB kept. Numbering with
+        # row_number() OVER () instead would force the scan onto one thread.
+        with scan.reading(processor):
+            processor.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {scan.relation}"
+            )
+    except Exception as exc:  # DuckDB's own error type stays inside koers.engine
+        raise ContractError(
+            f"{(shown_as or path).name}: niet te lezen als tekstbestand ({first_line(exc)})"
+        ) from exc
+    return scan.finish(processor, name)
+
+
+def pending_scan(
+    processor: Processor,
+    name: str,
+    path: Path,
+    columns: Sequence[str],
+    *,
+    delimiter: str,
+    quote: str,
+    header: bool,
+    encoding: str = "utf-8",
+) -> PendingScan:
+    """Prepare to parse a delimited text file as :func:`scan_text` does, without reading it;
+    the rejects go to ``<name>_rejects`` and ``<name>_reject_scans``."""
     if not _TABLE_NAME.match(name):
         raise ValueError(f"geen geldige naam voor een tijdelijke tabel: {name!r}")
     rejects, scans = f"{name}_rejects", f"{name}_reject_scans"
     for table in (rejects, scans):
         processor.execute(f"DROP TABLE IF EXISTS {table}")
     types = "{" + ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in columns) + "}"
-    try:
-        # The table is filled in file order (preserve_insertion_order, see bounded_memory),
-        # so rowid is the record's position among the records DuckDB kept. Numbering with
-        # row_number() OVER () instead would force the scan onto one thread.
-        processor.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {name} AS
-            SELECT CAST(NULL AS BIGINT) AS {ROW_COLUMN}, *
-            FROM read_csv(?, delim = ?, quote = ?, escape = ?, header = ?, auto_detect = false,
-                          columns = {types}, encoding = ?, max_line_size = {MAX_LINE_BYTES},
-                          store_rejects = true, rejects_table = '{rejects}',
-                          rejects_scan = '{scans}')
-            """,
-            [str(path), delimiter, quote, quote, header, encoding],
-        )
-    except Exception as exc:  # DuckDB's own error type stays inside koers.engine
-        raise ContractError(
-            f"{(shown_as or path).name}: niet te lezen als tekstbestand ({first_line(exc)})"
-        ) from exc
-    first_row = 2 if header else 1
-    kinds = processor.query(
-        f"SELECT line, list(DISTINCT error_type) FROM {rejects} GROUP BY line ORDER BY line"
-    ).rows
-    _number_rows(processor, name, rejects, first_row, bool(kinds))
-    for table in (rejects, scans):
-        processor.execute(f"DROP TABLE IF EXISTS {table}")
-    return [(int(line), _reject_reason(list(errors))) for line, errors in kinds]
+    options = (
+        f"{sql_string(str(path))}, delim = {sql_string(delimiter)}, quote = {sql_string(quote)}, "
+        f"escape = {sql_string(quote)}, header = {'true' if header else 'false'}, "
+        f"auto_detect = false, columns = {types}, encoding = {sql_string(encoding)}, "
+        f"max_line_size = {MAX_LINE_BYTES}"
+    )
+    return PendingScan(
+        relation=(
+            f"(SELECT CAST(NULL AS BIGINT) AS {ROW_COLUMN}, * FROM read_csv({options}, "
+            f"store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{scans}'))"
+        ),
+        sample=(
+            f"(SELECT CAST(NULL AS BIGINT) AS {ROW_COLUMN}, * "
+            f"FROM read_csv({options}, ignore_errors = true))"
+        ),
+        rejects=rejects,
+        scans=scans,
+        first_row=2 if header else 1,
+    )
 
 
 def _number_rows(
@@ -378,12 +506,14 @@ def load_numbered_copy(processor: Processor, copy: Path, headers: Sequence[str],
 
 __all__ = [
     "ROW_COLUMN",
+    "PendingScan",
     "RawTable",
     "bounded_memory",
     "check_headers",
     "csv_headers",
     "load_csv",
     "load_numbered_copy",
+    "pending_scan",
     "read_csv_raw",
     "scan_text",
     "temporary_csv",

@@ -3,8 +3,9 @@ aside with a reason, and record the load — all in one transaction.
 
 Flow for a delivery (a dropped file, or what an API or database fetch wrote to landing):
 the raw file is kept in landing named by its hash → the processor reads it as text → each
-row is typed, checked and its personal columns pseudonymised → valid rows replace their
-earlier versions in ``staging.<table>``, invalid ones go to the quarantine → the ledger
+row is typed, checked and its personal columns pseudonymised (for a CSV file in the same
+statement that parses it) → valid rows replace their earlier versions in
+``staging.<table>``, invalid ones go to the quarantine → the ledger
 records the load (and the source's new watermark). A killed load leaves nothing behind: the
 transaction never committed, and the next run loads the delivery again.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from koers.config import Project, SourceConfig
 from koers.engine import Processor, Warehouse, sql_text
 from koers.errors import ContractError, KoersError, PipelineError
-from koers.ingestion.checks import CheckContext, check_rows
+from koers.ingestion.checks import CheckContext, Checked, check_rows
 from koers.ingestion.contracts import Contract
 from koers.ingestion.csv_reader import RawTable, bounded_memory
 from koers.ingestion.ledger import (
@@ -90,16 +91,20 @@ def load_delivery(
     load_id = load_id_for(source, delivery)
     kept = delivery.path if delivery.in_landing else keep_in_landing(project, source, delivery)
     name = f"_koers_raw_{next(_temp_names)}"
-    temps = [name, f"{name}_rejects", f"{name}_reject_scans", f"{name}_checked"]
+    temps = [
+        name,
+        f"{name}_rejects",
+        f"{name}_reject_scans",
+        f"{name}_checked",
+        f"{name}_checked_duplicates",
+    ]
     # The whole load runs under the reader's memory cap: DuckDB spills the raw and checked
     # tables to disk rather than growing with the delivery (a 2 GB file, 5 M rows).
     with warehouse.processor() as processor, bounded_memory(processor):
         try:
-            try:
-                raw = read_raw(processor, kept, source, name)
-            except ContractError as exc:
-                # The reader names the landing copy; a person knows the file they delivered.
-                raise ContractError(exc.message.replace(kept.name, delivery.name)) from None
+            # A CSV file is parsed by the check statement itself (one pass over the delivery
+            # instead of a raw table written and read again).
+            raw = _read(processor, kept, source, delivery, name, defer=True)
             notes = _check_headers(delivery, contract, raw, context.contracts)
             check_context = CheckContext(
                 pseudonym_key=(
@@ -109,21 +114,21 @@ def load_delivery(
                 ),
                 references=_load_references(processor, contract, context.seeds, temps),
             )
+            checked_name = f"{name}_checked"
             try:
-                checked = check_rows(processor, raw, contract, check_context, f"{name}_checked")
-            except KoersError:
-                raise
-            except Exception as exc:
-                # The check statement embeds the pseudonym key's pads: never pass the driver's
-                # message on (it may quote the SQL), only its kind.
-                raise PipelineError(
-                    f"{delivery.name}: controle tegen contract {contract.name} mislukt "
-                    f"({type(exc).__name__}); controleer patronen en grenzen in het contract"
-                ) from None
+                checked = _check(processor, raw, contract, check_context, checked_name, delivery)
+            except PipelineError:
+                if raw.pending is None:
+                    raise
+                # Reading and checking in one statement failed. Read the file on its own
+                # first, so that a file DuckDB cannot parse is reported as such (and one with
+                # a windows-1252 byte after the sample is transcoded), then check again.
+                raw = _read(processor, kept, source, delivery, name, defer=False)
+                checked = _check(processor, raw, contract, check_context, checked_name, delivery)
             # The checked table holds all that is still needed; free the raw one now.
             processor.execute(f"DROP TABLE IF EXISTS {raw.name}")
             result = _commit(
-                warehouse, processor, source, contract, delivery, load_id, raw, checked, run_id
+                warehouse, processor, source, contract, delivery, load_id, checked, run_id
             )
         finally:
             for table in temps:
@@ -140,6 +145,44 @@ def load_delivery(
     )
 
 
+def _read(
+    processor: Processor,
+    kept: Path,
+    source: SourceConfig,
+    delivery: Delivery,
+    name: str,
+    *,
+    defer: bool,
+) -> RawTable:
+    try:
+        return read_raw(processor, kept, source, name, defer=defer)
+    except ContractError as exc:
+        # The reader names the landing copy; a person knows the file they delivered.
+        raise ContractError(exc.message.replace(kept.name, delivery.name)) from None
+
+
+def _check(
+    processor: Processor,
+    raw: RawTable,
+    contract: Contract,
+    context: CheckContext,
+    name: str,
+    delivery: Delivery,
+) -> Checked:
+    """:func:`check_rows`, with any failure of its statements as a :class:`PipelineError`."""
+    try:
+        return check_rows(processor, raw, contract, context, name)
+    except KoersError:
+        raise
+    except Exception as exc:
+        # The check statement embeds the pseudonym key's pads: never pass the driver's
+        # message on (it may quote the SQL), only its kind.
+        raise PipelineError(
+            f"{delivery.name}: controle tegen contract {contract.name} mislukt "
+            f"({type(exc).__name__}); controleer patronen en grenzen in het contract"
+        ) from None
+
+
 def _commit(
     warehouse: Warehouse,
     processor: Processor,
@@ -147,8 +190,7 @@ def _commit(
     contract: Contract,
     delivery: Delivery,
     load_id: str,
-    raw: RawTable,
-    checked: str,
+    checked: Checked,
     run_id: str,
 ) -> tuple[int, int, int]:
     """Everything that changes the warehouse, in one transaction: all of it or none."""
@@ -156,12 +198,14 @@ def _commit(
     stored = [c.name for c in contract.stored_columns]
     schema = contract.staging_schema()
     file_name = sql_text(delivery.name)
-    with warehouse.transaction():
+    # Staging takes millions of rows whose stored order means nothing. Entered before the
+    # transaction, so the setting is restored after a rollback too.
+    with warehouse.unordered_inserts(), warehouse.transaction():
         incoming = warehouse.stage_from_processor(
             processor,
             f"SELECT {', '.join(stored)}, {gemeente} AS gemeente_code, "
-            f"'{load_id}' AS _load_id FROM {checked} WHERE _failed_column IS NULL",
-            f"{checked}_incoming",
+            f"'{load_id}' AS _load_id FROM {checked.name} WHERE _failed_column IS NULL",
+            f"{checked.name}_incoming",
             schema,
         )
         try:
@@ -172,7 +216,7 @@ def _commit(
         quarantined = warehouse.append_from_processor(
             processor,
             f"SELECT '{load_id}', '{sql_text(source.name)}', '{file_name}', "
-            f"_row, _failed_column, _failed_value, _failed_reason FROM {checked} "
+            f"_row, _failed_column, _failed_value, _failed_reason FROM {checked.name} "
             "WHERE _failed_column IS NOT NULL ORDER BY _row",
             QUARANTINE_TABLE,
             list(QUARANTINE_SCHEMA),
@@ -181,7 +225,7 @@ def _commit(
             warehouse,
             [
                 (load_id, source.name, delivery.name, row, None, None, reason)
-                for row, reason in raw.rejected
+                for row, reason in checked.rejected
             ],
         )
         record_load(

@@ -4,7 +4,9 @@ Whatever the format (CSV, TSV, Excel, JSON, NDJSON, Parquet), the result is a te
 with ``_row`` and one VARCHAR column per header, described by a
 :class:`~koers.ingestion.csv_reader.RawTable`. Everything is text at this stage: the loader
 types and checks values against the contract afterwards and quarantines bad rows one by one.
-Records a parser cannot read at all are listed in ``RawTable.rejected``.
+Records a parser cannot read at all are listed in ``RawTable.rejected``. The loader asks for a
+CSV file to be left pending instead (``defer``): its check statement then parses the file
+itself, which saves writing and reading the whole delivery once more.
 
 What ``_row`` means per format, so a finding points at something a person can open:
 
@@ -25,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from koers.config import SourceConfig
+from koers.config import CsvDialect, SourceConfig
 from koers.engine import Processor, sql_identifier, sql_string
 from koers.engine.base import first_line
 from koers.errors import ContractError
@@ -59,9 +61,20 @@ EXTENSIONS = {
 RawReader = Callable[[Processor, Path, SourceConfig, str], RawTable]
 
 
-def read_raw(processor: Processor, path: Path, source: SourceConfig, name: str) -> RawTable:
-    """Read ``path`` as ``source`` declares it into the temp table ``name``."""
-    return READERS[file_format(path, source)](processor, path, source, name)
+def read_raw(
+    processor: Processor, path: Path, source: SourceConfig, name: str, *, defer: bool = False
+) -> RawTable:
+    """Read ``path`` as ``source`` declares it into the temp table ``name``.
+
+    With ``defer``, a CSV or TSV file that DuckDB parses itself is left for the next
+    statement to read (see :attr:`RawTable.pending`); other files are read at once.
+    """
+    kind = file_format(path, source)
+    if defer and kind in ("csv", "tsv"):
+        return read_csv_raw(
+            processor, path, _csv_dialect(kind, source), name, file_format=kind, defer=True
+        )
+    return READERS[kind](processor, path, source, name)
 
 
 def file_format(path: Path, source: SourceConfig) -> str:
@@ -88,14 +101,19 @@ def file_format(path: Path, source: SourceConfig) -> str:
 
 
 def _read_csv(processor: Processor, path: Path, source: SourceConfig, name: str) -> RawTable:
-    return read_csv_raw(processor, path, source.csv, name)
+    return read_csv_raw(processor, path, _csv_dialect("csv", source), name)
 
 
 def _read_tsv(processor: Processor, path: Path, source: SourceConfig, name: str) -> RawTable:
+    return read_csv_raw(processor, path, _csv_dialect("tsv", source), name, file_format="tsv")
+
+
+def _csv_dialect(kind: str, source: SourceConfig) -> CsvDialect:
+    """The source's CSV settings; a TSV file is tab-separated unless the source says not."""
     dialect = source.csv
-    if dialect.delimiter is None:
+    if kind == "tsv" and dialect.delimiter is None:
         dialect = dialect.model_copy(update={"delimiter": "\t"})
-    return read_csv_raw(processor, path, dialect, name, file_format="tsv")
+    return dialect
 
 
 # --- XLSX -------------------------------------------------------------------------------

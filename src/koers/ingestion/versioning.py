@@ -15,7 +15,7 @@ from koers.ingestion.ledger import utc_now
 
 def ensure_staging(warehouse: Warehouse, contract: Contract) -> None:
     """Create the staging (and history) table, or add the columns a newer version declares."""
-    for table, schema in _tables(contract):
+    for table, schema in _tables(contract, warehouse.capabilities.pseudonym_type):
         if warehouse.table_exists(table):
             warehouse.add_missing_columns(table, schema)
         else:
@@ -56,8 +56,8 @@ def apply_versions(warehouse: Warehouse, contract: Contract, incoming: str, load
     return replaced
 
 
-def _tables(contract: Contract) -> list[tuple[str, dict[str, str]]]:
-    tables = [(contract.staging_table, contract.staging_schema())]
+def _tables(contract: Contract, pseudonym_type: str) -> list[tuple[str, dict[str, str]]]:
+    tables = [(contract.staging_table, contract.staging_schema(pseudonym_type))]
     if contract.history:
-        tables.append((contract.history_table, contract.history_schema()))
+        tables.append((contract.history_table, contract.history_schema(pseudonym_type)))
     return tables
