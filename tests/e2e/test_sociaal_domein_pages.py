@@ -4,6 +4,7 @@ the cases, after a purpose, with every view logged with the pseudonyms shown."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,3 +123,31 @@ def test_waiting_list_works_for_all_three_gemeenten(
     assert page.status_code == 200
     assert f"{naam}: de stand op" in page.text
     assert re.search(r'<th scope="row">Openstaand</th><td class="num">[1-9]', page.text)
+
+
+@pytest.mark.parametrize(
+    ("chart", "grain"), [("trend", "week"), ("stroom", "week"), ("uren", "month")]
+)
+def test_every_chart_has_a_table_with_its_numbers(
+    clients: dict[str, TestClient], chart: str, grain: str
+) -> None:
+    """The table is the chart's text alternative and the page without JavaScript."""
+    from koers.formatting import period_label, with_unit
+
+    html = clients["wmo-manager"].get("/sociaal-domein/wachtlijst").text
+    spec = re.search(rf'<script type="application/json" id="{chart}-spec">(.*?)</script>', html)
+    table = re.search(rf'<caption id="{chart}-tabel">.*?</table>', html, re.S)
+    assert spec and table, chart
+    points = json.loads(spec.group(1).replace("<\\/", "</"))["data"]["values"]
+    assert points
+    heads = re.findall(r'<th scope="col" class="num">([^<]*)</th>', table.group(0))
+    assert sorted(heads) == sorted({p["reeks"] for p in points})
+    rows = {
+        label: re.findall(r'<td class="num">([^<]*)</td>', cells)
+        for label, cells in re.findall(
+            r'<tr><th scope="row">([^<]*)</th>(.*?)</tr>', table.group(0), re.S
+        )
+    }
+    for point in points:
+        shown = rows[period_label(point["period"], grain)][heads.index(point["reeks"])]
+        assert shown == with_unit(point["value"], "aantal"), (point, shown)

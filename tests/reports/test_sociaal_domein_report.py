@@ -102,6 +102,19 @@ def test_pdf_renders_title_summary_and_detail_pages(pdf: Path, document: ReportD
         assert title in everything
 
 
+def test_pdf_is_tagged_in_dutch_with_a_bookmark_per_section(pdf: Path) -> None:
+    """A screen reader needs the structure tree and the language; a reader the bookmarks."""
+    import pypdfium2
+
+    raw = pdf.read_bytes()
+    assert b"/StructTreeRoot" in raw and b"/MarkInfo" in raw
+    assert re.search(rb"/Lang\s*\(nl", raw)
+    bookmarks = [b.get_title() for b in pypdfium2.PdfDocument(pdf).get_toc()]
+    assert bookmarks[:2] == ["Sociaal domein: Wmo en Jeugd", "Samenvatting"]
+    for title in SECTIONS:
+        assert title in bookmarks, title
+
+
 def _api_rows(api: TestClient, url: str, cache: dict[str, Any]) -> list[dict[str, Any]]:
     if url not in cache:
         response = api.get(url)

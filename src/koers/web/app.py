@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -16,11 +14,10 @@ from koers import __version__
 from koers.access.store import open_store
 from koers.config import find_project_dir, load_project
 from koers.engine import connect
-from koers.errors import AccessDenied, KoersError, LoginRequired, QueryError
 from koers.formatting import dutch_date, dutch_datetime, number, period_label, with_unit
 from koers.metrics.query import QueryService
 from koers.packs import load_packs
-from koers.web import security
+from koers.web import errors, security
 from koers.web.routers import (
     api,
     audit,
@@ -80,20 +77,7 @@ def create_app(project_dir: Path) -> FastAPI:
     login.install(app)
     oidc.install(app)
 
-    @app.exception_handler(KoersError)
-    def _koers_error(request: Request, exc: KoersError) -> Response:
-        if isinstance(exc, LoginRequired) and not request.url.path.startswith("/api/"):
-            target = urlencode({"volgende": request.url.path})
-            return RedirectResponse(f"{login.LOGIN_PATH}?{target}", status_code=303)
-        status = (
-            403 if isinstance(exc, AccessDenied) else 400 if isinstance(exc, QueryError) else 500
-        )
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.message}, status_code=status)
-        return templates.TemplateResponse(
-            request, "error.html", {"project": project, "message": exc.message}, status_code=status
-        )
-
+    errors.install(app)
     security.install(app)
 
     return app

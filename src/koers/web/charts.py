@@ -7,14 +7,47 @@ on disk after the first build (about two seconds).
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from koers.metrics.definitions import Metric
+from koers.metrics.publication import REASON_COLUMN
 
+# The whole chart (axes, legend and title too) fits the width of its box, so that on a phone
+# the page never scrolls sideways (WCAG 1.4.10); Vega's default adds them outside the box.
+FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
 UNIT_AXIS = {"aantal": "Aantal", "dagen": "Dagen", "procent": "Procent", "euro": "Euro"}
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """A line chart's numbers as a table, period by series, shown under the chart.
+
+    It is the chart's text alternative (WCAG 1.1.1) and what a page shows without JavaScript;
+    a cell the disclosure rule hides holds ``None`` and its reason sits in ``reasons``.
+    """
+
+    series: list[str]
+    cells: dict[str, dict[str, Any]]
+    reasons: dict[tuple[str, str], str]
+
+
+def chart_table(rows: list[dict[str, Any]], series_field: str) -> ChartTable:
+    """The table of the rows a :func:`line_chart` draws, one column per value of ``series_field``."""
+    series = sorted({str(r[series_field]) for r in rows})
+    cells: dict[str, dict[str, Any]] = {
+        p: dict.fromkeys(series) for p in sorted({r["period"] for r in rows})
+    }
+    reasons: dict[tuple[str, str], str] = {}
+    for row in rows:
+        name = str(row[series_field])
+        cells[row["period"]][name] = row["value"]
+        if row.get(REASON_COLUMN):
+            reasons[(row["period"], name)] = row[REASON_COLUMN]
+    return ChartTable(series, cells, reasons)
 
 
 def line_chart(
@@ -51,6 +84,7 @@ def line_chart(
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title,
         "width": "container",
+        "autosize": FIT_WIDTH,
         "height": 240,
         "data": {"values": rows},
         "mark": {"type": "line", "point": True},
@@ -111,6 +145,7 @@ def band_chart(
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title,
         "width": "container",
+        "autosize": FIT_WIDTH,
         "height": 260,
         "data": {"values": rows},
         "layer": layers,
@@ -131,6 +166,7 @@ def peaks_chart(weekly: list[dict[str, Any]], peaks: list[dict[str, Any]]) -> di
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": "Ontvangen meldingen per week, met de gevonden pieken",
         "width": "container",
+        "autosize": FIT_WIDTH,
         "height": 260,
         "layer": [
             {

@@ -1,4 +1,5 @@
-"""Rendering a page template with what every page needs (the project, for the header)."""
+"""Rendering a page template with what every page needs: the project (for the header) and the
+HTTP status (the error page names a missing page as such)."""
 
 from __future__ import annotations
 
@@ -11,5 +12,8 @@ from fastapi.responses import Response
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     templates = request.app.state.templates
     return templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, template, {"project": request.app.state.project, **context}, status_code=status
+        request,
+        template,
+        {"project": request.app.state.project, "status": status, **context},
+        status_code=status,
     )

@@ -62,6 +62,8 @@ def html_to_pdf(html: str, out: Path, *, timeout_s: float = TIMEOUT_S) -> None:
             "--host-resolver-rules=MAP * ~NOTFOUND",
             f"--user-data-dir={Path(folder) / 'profiel'}",
             "--no-pdf-header-footer",
+            # Bookmarks from the headings, so a reader can jump to a section.
+            "--generate-pdf-document-outline",
             f"--print-to-pdf={printed}",
             page.as_uri(),
         ]

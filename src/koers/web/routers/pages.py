@@ -18,10 +18,10 @@ from koers.access.audit_web import audit_access
 from koers.analysis.comparison import year_on_year
 from koers.errors import AccessDenied, LoginRequired, QueryError
 from koers.metrics.definitions import Metric
-from koers.metrics.publication import GRAIN_WORDS, REASON_COLUMN, is_protected
+from koers.metrics.publication import GRAIN_WORDS, is_protected
 from koers.metrics.request import Grain, MetricRequest
 from koers.privacy.access import PUBLIC, PrivacyLevel
-from koers.web.charts import line_chart, locale_options, vega_bundle
+from koers.web.charts import chart_table, line_chart, locale_options, vega_bundle
 from koers.web.dashboards import Dashboard
 from koers.web.deps import CurrentUser, Queries
 from koers.web.params import parse_date
@@ -142,14 +142,6 @@ def _panel(
     label_of = _series_labels(queries, series)
     rows = [{**row, "reeks": label_of(row) if series else metric.title} for row in data.rows]
     spec = line_chart(metric, rows, "reeks" if series else None, panel.title or metric.title)
-    series_names = sorted({r["reeks"] for r in rows})
-    periods = sorted({r["period"] for r in rows})
-    table = {p: {s: None for s in series_names} for p in periods}
-    reasons: dict[tuple[str, str], str] = {}
-    for row in rows:
-        table[row["period"]][row["reeks"]] = row["value"]
-        if row.get(REASON_COLUMN):
-            reasons[(row["period"], row["reeks"])] = row[REASON_COLUMN]
     query = {
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
@@ -168,9 +160,7 @@ def _panel(
         "title": panel.title or metric.title,
         "grain": request.grain.value if request.grain else panel.grain,
         "spec": json.dumps(spec),
-        "series": series_names,
-        "table": table,
-        "reasons": reasons,
+        "table": chart_table(rows, "reeks"),
         "protection": _protection_note(queries, request) if is_protected(metric, user) else None,
         "export_url": f"/api/metrics/{metric.id}/export.csv?{urlencode(query)}",
         "xlsx_url": f"/api/metrics/{metric.id}/export.xlsx?{urlencode(query)}",

@@ -22,7 +22,7 @@ from koers.access.audit_web import audit_access
 from koers.errors import AccessDenied, LoginRequired, QueryError
 from koers.metrics.request import Grain, MetricRequest
 from koers.privacy.access import PUBLIC, PrivacyLevel
-from koers.web.charts import line_chart, locale_options
+from koers.web.charts import chart_table, line_chart, locale_options
 from koers.web.deps import CurrentUser, Queries
 from koers.web.rendering import render
 
@@ -106,6 +106,8 @@ def waiting_list(request: Request, user: CurrentUser, queries: Queries) -> Respo
         user, CAUSES, (gemeente,), date_from=last - timedelta(weeks=CAUSE_WEEKS), filters=filters
     ).rows
     metric = queries.metric(user, OPEN)
+    hours_metric = queries.metric(user, "sociaal_domein_beschikbare_uren")
+    hours_rows = [{**r, "reeks": r["team"]} for r in hours]
     may_drill = user.may_see_level(PrivacyLevel.VERTROUWELIJK) and user.may_see_gemeente(gemeente)
     drill = {"gemeente": gemeente, **({"domein": domein} if domein else {})}
     context = {
@@ -122,13 +124,13 @@ def waiting_list(request: Request, user: CurrentUser, queries: Queries) -> Respo
             line_chart(metric, flow, "reeks", "Instroom en uitstroom per week")
         ),
         "hours_spec": json.dumps(
-            line_chart(
-                queries.metric(user, "sociaal_domein_beschikbare_uren"),
-                [{**r, "reeks": r["team"]} for r in hours],
-                "reeks",
-                "Beschikbare uren consulenten per maand",
-            )
+            line_chart(hours_metric, hours_rows, "reeks", "Beschikbare uren consulenten per maand")
         ),
+        "trend_table": chart_table(trend, "reeks"),
+        "flow_table": chart_table(flow, "reeks"),
+        "hours_table": chart_table(hours_rows, "reeks"),
+        "open_unit": metric.unit,
+        "hours_unit": hours_metric.unit,
         "consultants": _pivot(per_consultant),
         "causes": _latest_episode(causes),
         "may_drill": may_drill,
