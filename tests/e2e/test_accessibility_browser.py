@@ -75,6 +75,11 @@ def _check(page: Page, url: str) -> list[str]:
         timeout=30_000,
     )
     found = [f"{url}: {line}" for line in _violations(page)]
+    bare = page.evaluate(
+        "[...document.querySelectorAll('.chart')]"
+        ".filter(c => !c.closest('section, .card').querySelector('table')).map(c => c.id)"
+    )
+    found += [f"{url}: grafiek {chart} heeft geen tabel met de cijfers" for chart in bare]
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     if overflow > 0:  # WCAG 1.4.10: wide tables scroll in their own region, not the page
         found.append(f"{url}: de pagina is {overflow} px breder dan het venster")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.chart_tables import assert_table_holds_the_chart
 
 from koers.web.app import create_app
 
@@ -59,3 +60,8 @@ def test_choosing_gemeente_and_category_shows_intervals_per_wijk(client: TestCli
 def test_unknown_gemeente_is_a_clear_error(client: TestClient) -> None:
     answer = client.get("/meldingen/pieken", params={"gemeente": "GM9999"})
     assert answer.status_code == 400 and "onbekende gemeente" in answer.text
+
+
+def test_the_weekly_chart_has_a_table_with_its_numbers(client: TestClient) -> None:
+    html = client.get("/meldingen/pieken", params={"gemeente": "GM0226"}).text
+    assert assert_table_holds_the_chart(html, "pieken-spec", "weken-tabel", "week") > 40

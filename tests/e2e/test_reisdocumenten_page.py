@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from tests.support.accounts import ensure_account, log_in
+from tests.support.chart_tables import assert_table_holds_the_chart
 
 from koers.web.app import create_app
 
@@ -59,3 +60,13 @@ def test_public_is_sent_to_log_in(app: TestClient) -> None:
     answer = app.get("/reisdocumenten")
     assert answer.status_code == 303 and answer.headers["location"].startswith("/inloggen")
     assert app.get("/api/tabellen/reisdocumenten_prognose").status_code == 403
+
+
+def test_the_charts_have_tables_with_their_numbers(staff: TestClient) -> None:
+    html = staff.get("/reisdocumenten").text
+    assert assert_table_holds_the_chart(html, "golf-spec", "golf-tabel", "quarter") > 0
+    weeks = staff.get("/api/tabellen/reisdocumenten_prognose", params={"gemeente": "GM0299"})
+    table = re.search(r'<caption id="weken-tabel">.*?</table>', html, re.S)
+    assert table
+    shown = re.findall(r"<tr><td>(\d{4}-W\d\d)</td>", table.group(0))
+    assert shown == [r["iso_week"] for r in weeks.json()["rows"]]

@@ -4,7 +4,6 @@ the cases, after a purpose, with every view logged with the pseudonyms shown."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 from tests.support.accounts import ensure_account, log_in
+from tests.support.chart_tables import assert_table_holds_the_chart
 
 from koers.access.audit import AuditFilter, list_records, verify_chain
 from koers.web.app import create_app
@@ -131,23 +131,5 @@ def test_waiting_list_works_for_all_three_gemeenten(
 def test_every_chart_has_a_table_with_its_numbers(
     clients: dict[str, TestClient], chart: str, grain: str
 ) -> None:
-    """The table is the chart's text alternative and the page without JavaScript."""
-    from koers.formatting import period_label, with_unit
-
     html = clients["wmo-manager"].get("/sociaal-domein/wachtlijst").text
-    spec = re.search(rf'<script type="application/json" id="{chart}-spec">(.*?)</script>', html)
-    table = re.search(rf'<caption id="{chart}-tabel">.*?</table>', html, re.S)
-    assert spec and table, chart
-    points = json.loads(spec.group(1).replace("<\\/", "</"))["data"]["values"]
-    assert points
-    heads = re.findall(r'<th scope="col" class="num">([^<]*)</th>', table.group(0))
-    assert sorted(heads) == sorted({p["reeks"] for p in points})
-    rows = {
-        label: re.findall(r'<td class="num">([^<]*)</td>', cells)
-        for label, cells in re.findall(
-            r'<tr><th scope="row">([^<]*)</th>(.*?)</tr>', table.group(0), re.S
-        )
-    }
-    for point in points:
-        shown = rows[period_label(point["period"], grain)][heads.index(point["reeks"])]
-        assert shown == with_unit(point["value"], "aantal"), (point, shown)
+    assert assert_table_holds_the_chart(html, f"{chart}-spec", f"{chart}-tabel", grain) > 0

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from koers.errors import QueryError
 from koers.metrics.request import Grain, MetricRequest
-from koers.web.charts import line_chart, locale_options, peaks_chart
+from koers.web.charts import chart_table, line_chart, locale_options, peaks_chart
 from koers.web.deps import CurrentUser, Queries
 from koers.web.params import parse_date
 from koers.web.rendering import render
@@ -75,6 +75,7 @@ def peaks_page(request: Request, user: CurrentUser, queries: Queries) -> Respons
             _story(queries, p) for p in sorted(peaks, key=lambda p: -p["extra"])[:STORY_PEAKS]
         ],
         "peaks_spec": json.dumps(peaks_chart(weekly, peaks)),
+        "weekly_table": chart_table([{**w, "reeks": "Ontvangen"} for w in weekly], "reeks"),
         "peaks_api": _api(f"/api/tabellen/{PEAKS}", gemeente, category, date_from, date_to),
         "peaks_csv": _api(
             f"/api/tabellen/{PEAKS}/export.csv", gemeente, category, date_from, date_to

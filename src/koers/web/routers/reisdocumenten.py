@@ -20,7 +20,7 @@ from koers.metrics.request import Grain, MetricRequest
 from koers.packs.reisdocumenten.forecast import LEARN_FROM_EARLIEST, LEARN_YEARS
 from koers.packs.reisdocumenten.narrative import behaviour_sentence, forecast_sentences
 from koers.privacy.access import PUBLIC, PrivacyLevel
-from koers.web.charts import band_chart, line_chart, locale_options
+from koers.web.charts import band_chart, chart_table, line_chart, locale_options
 from koers.web.deps import CurrentUser, Queries
 from koers.web.rendering import render
 
@@ -112,10 +112,6 @@ def _wave(queries: Queries, user: CurrentUser, code: str, peildatum: date) -> di
     )
     data = queries.data(user, request)
     rows = [{**row, "reeks": f"{row['geldigheidsduur']} geldig"} for row in data.rows]
-    series = sorted({r["reeks"] for r in rows})
-    table: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        table.setdefault(row["period"], {})[row["reeks"]] = row["value"]
     query = {
         "gemeente": code,
         "from": WAVE_FROM.isoformat(),
@@ -126,8 +122,7 @@ def _wave(queries: Queries, user: CurrentUser, code: str, peildatum: date) -> di
         "spec": json.dumps(
             line_chart(data.metric, rows, "reeks", "Verlopende documenten per kwartaal")
         ),
-        "series": series,
-        "table": table,
+        "table": chart_table(rows, "reeks"),
         "metric": data.metric,
         "api_url": f"/api/metrics/reisdocumenten_verlopend/data?{urlencode(query)}",
     }
