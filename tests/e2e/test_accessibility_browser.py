@@ -135,3 +135,29 @@ def test_the_council_report_passes_axe(demo_project: Path, page: Page, tmp_path:
     page.goto(out.as_uri())
     found = _violations(page)
     assert not found, "\n".join(found)
+
+
+def test_the_keyboard_skips_the_menu_and_shows_where_it_is(browser: Browser, base_url: str) -> None:
+    """WCAG 2.4.1 and 2.4.7: the first Tab shows the skip link; following it, the next Tab
+    lands in the page's content, and the focused element is outlined."""
+    context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE, viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/meldingen/pieken")
+        page.keyboard.press("Tab")
+        skip = page.evaluate(
+            "(() => { const e = document.activeElement, r = e.getBoundingClientRect();"
+            " return [e.textContent, r.left >= 0 && r.top >= 0]; })()"
+        )
+        assert skip == ["Naar de inhoud", True]
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        inside = page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " return [!!e.closest('main'), getComputedStyle(e).outlineStyle,"
+            " parseFloat(getComputedStyle(e).outlineWidth)]; })()"
+        )
+        assert inside[0], "de volgende Tab hoort in de inhoud te landen"
+        assert inside[1] != "none" and inside[2] >= 2, inside
+    finally:
+        context.close()
