@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.helpers import DATA, pipeline_run, write_project
 from tests.support.accounts import ensure_account, log_in
+from tests.support.parquet import read_parquet
 
 from koers.access.audit import AuditFilter, list_records, verify_chain
 from koers.web.app import create_app
@@ -81,9 +82,11 @@ COVERED_API_ROUTES = {
     "/api/metrics/{metric_id}/data": "test_metric_routes_follow_level_and_gemeente",
     "/api/metrics/{metric_id}/export.csv": "test_metric_routes_follow_level_and_gemeente",
     "/api/metrics/{metric_id}/export.xlsx": "test_metric_routes_follow_level_and_gemeente",
+    "/api/metrics/{metric_id}/export.parquet": "test_metric_routes_follow_level_and_gemeente",
     "/api/tabellen": "test_table_routes_follow_level_and_gemeente",
     "/api/tabellen/{table_id}": "test_table_routes_follow_level_and_gemeente",
     "/api/tabellen/{table_id}/export.csv": "test_table_routes_follow_level_and_gemeente",
+    "/api/tabellen/{table_id}/export.parquet": "test_table_routes_follow_level_and_gemeente",
 }
 
 
@@ -146,7 +149,7 @@ def test_metric_routes_follow_level_and_gemeente(
         for gemeente in (OWN, OTHER):
             expected = _allowed(role, level, gemeente)
             params = {"gemeente": gemeente, "by": "year", "doel": PURPOSE}
-            for route in ("data", "export.csv", "export.xlsx"):
+            for route in ("data", "export.csv", "export.xlsx", "export.parquet"):
                 path = f"/api/metrics/{metric}/{route}"
                 answer = client.get(path, params=params)
                 if expected:
@@ -167,11 +170,19 @@ def test_table_routes_follow_level_and_gemeente(
         for gemeente in (OWN, OTHER):
             expected = _allowed(role, level, gemeente)
             params = {"gemeente": gemeente, "doel": PURPOSE}
-            for path in (f"/api/tabellen/{table}", f"/api/tabellen/{table}/export.csv"):
+            for path in (
+                f"/api/tabellen/{table}",
+                f"/api/tabellen/{table}/export.csv",
+                f"/api/tabellen/{table}/export.parquet",
+            ):
                 answer = client.get(path, params=params)
                 if expected:
                     assert answer.status_code == 200, (path, gemeente, answer.text[:200])
-                    assert gemeente in answer.text
+                    if path.endswith(".parquet"):
+                        _, rows = read_parquet(answer.content)
+                        assert rows and {r["gemeente_code"] for r in rows} == {gemeente}
+                    else:
+                        assert gemeente in answer.text
                 else:
                     _assert_denied_without_data(answer.status_code, answer.text, path)
                     assert "received_count" not in answer.text and "Ontvangen;" not in answer.text

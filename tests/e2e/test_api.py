@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.parquet import read_parquet
 
 from koers.access.audit import AuditFilter, count_records, list_records, verify_chain
 from koers.web.app import create_app
@@ -122,16 +123,44 @@ def test_csv_export_opens_in_dutch_excel(client: TestClient) -> None:
     assert float(rows[1][2].replace(",", ".")) == pytest.approx(api[0]["value"])
 
 
+def test_parquet_holds_the_numbers_of_the_json_answer_typed(client: TestClient) -> None:
+    params = {
+        "by": "month,category",
+        "gemeente": "GM0226",
+        "from": "2025-01-01",
+        "to": "2025-06-30",
+    }
+    answer = client.get("/api/metrics/meldingen_ontvangen/export.parquet", params=params)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/vnd.apache.parquet"
+    assert 'filename="meldingen_ontvangen.parquet"' in answer.headers["content-disposition"]
+    types, rows = read_parquet(answer.content)
+    assert types["period"] == "DATE" and types["value"] == "DOUBLE"
+    assert types["category"] == "VARCHAR"
+    api = client.get("/api/metrics/meldingen_ontvangen/data", params=params).json()
+    assert list(types) == api["columns"]
+    assert [{**r, "period": r["period"].isoformat()} for r in rows] == api["rows"]
+
+
+def test_a_protected_count_is_protected_in_parquet_too(client: TestClient) -> None:
+    params = {"by": "month", "from": "2025-01-01", "to": "2025-12-31"}
+    metric = "/api/metrics/reisdocumenten_aanvragen"
+    _, rows = read_parquet(client.get(f"{metric}/export.parquet", params=params).content)
+    api = client.get(f"{metric}/data", params=params).json()["rows"]
+    assert [{**r, "period": r["period"].isoformat()} for r in rows] == api
+    assert all(r["value"] is None or r["value"] % 5 == 0 for r in rows)
+
+
 def test_every_export_is_written_to_the_audit_log(client: TestClient) -> None:
     store = client.app.state.access_store  # type: ignore[attr-defined]
     before = count_records(store, AuditFilter(object="meldingen_ontvangen"))
-    for kind in ("csv", "xlsx"):
+    for kind in ("csv", "xlsx", "parquet"):
         response = client.get(
             f"/api/metrics/meldingen_ontvangen/export.{kind}", params={"gemeente": "GM0293"}
         )
         assert response.status_code == 200
-    logged = list_records(store, AuditFilter(object="meldingen_ontvangen"), limit=2)
-    assert count_records(store, AuditFilter(object="meldingen_ontvangen")) == before + 2
+    logged = list_records(store, AuditFilter(object="meldingen_ontvangen"), limit=3)
+    assert count_records(store, AuditFilter(object="meldingen_ontvangen")) == before + 3
     assert {(r.username, r.action, r.gemeente) for r in logged} == {
         ("publiek", "exporteren", "GM0293")
     }

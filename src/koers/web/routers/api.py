@@ -15,6 +15,7 @@ from koers.metrics.publication import REASON_COLUMN
 from koers.metrics.query import MetricData, TableData
 from koers.privacy.access import PrivacyLevel
 from koers.reports.csv_export import dutch_csv
+from koers.reports.parquet_export import typed_parquet
 from koers.reports.xlsx_export import dutch_xlsx
 from koers.web.deps import CurrentUser, Queries
 from koers.web.params import RESERVED, parse_date, request_from_params, split_list
@@ -22,6 +23,7 @@ from koers.web.params import RESERVED, parse_date, request_from_params, split_li
 router = APIRouter(prefix="/api", tags=["api"])
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 
 
 def _describe(metric: Metric, queries: Queries) -> dict[str, Any]:
@@ -116,19 +118,46 @@ def metric_export_xlsx(
     )
 
 
+@router.get(
+    "/metrics/{metric_id}/export.parquet",
+    summary="Waarden als Parquet voor BI-tools",
+    description=(
+        "Dezelfde parameters en cijfers als export.csv, met de kolomnamen van de JSON-API: "
+        "period (DATE), value (DOUBLE), de gekozen dimensies en toelichting (tekst)."
+    ),
+)
+def metric_export_parquet(
+    metric_id: str, request: Request, user: CurrentUser, queries: Queries
+) -> Response:
+    data, rows = _export_rows(metric_id, request, user, queries)
+    known = {c: "VARCHAR" for c in data.columns} | {"period": "DATE", "value": "DOUBLE"}
+    return Response(
+        typed_parquet(data.columns, rows, known),
+        media_type=PARQUET_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{metric_id}.parquet"'},
+    )
+
+
+def _export_rows(
+    metric_id: str, request: Request, user: CurrentUser, queries: Queries
+) -> tuple[MetricData, list[list[Any]]]:
+    """The rows of a metric request for a file; one path for every file format, so a CSV, an
+    XLSX and a Parquet file of the same link hold the same numbers."""
+    data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
+    _audit(request, user, data, "exporteren")  # every export, before the file leaves
+    return data, [[row[c] for c in data.columns] for row in _with_dates(data.rows)]
+
+
 def _export_table(
     metric_id: str, request: Request, user: CurrentUser, queries: Queries
 ) -> tuple[list[str], list[list[Any]]]:
-    """Dutch column titles and rows of a metric request; one path for every file format, so
-    a CSV and an XLSX of the same link hold the same numbers."""
-    data = queries.data(user, request_from_params(metric_id, dict(request.query_params)))
-    _audit(request, user, data, "exporteren")  # every export, before the file leaves
+    """Dutch column titles and rows of a metric request, for people in Excel."""
+    data, rows = _export_rows(metric_id, request, user, queries)
     titles = {"period": "Periode", "value": data.metric.title, REASON_COLUMN: "Toelichting"}
     for dim in data.request.dimensions:
         titles[dim] = queries.dimension(dim).title
         titles[f"{dim}_label"] = f"{queries.dimension(dim).title} (naam)"
-    headers = [titles.get(c, c) for c in data.columns]
-    return headers, [[row[c] for c in data.columns] for row in _with_dates(data.rows)]
+    return [titles.get(c, c) for c in data.columns], rows
 
 
 def _audit(request: Request, user: CurrentUser, data: MetricData, action: str) -> None:
@@ -214,6 +243,24 @@ def table_export(table_id: str, request: Request, user: CurrentUser, queries: Qu
         dutch_csv([titles[c] for c in data.columns], rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{data.table.id}.csv"'},
+    )
+
+
+@router.get(
+    "/tabellen/{table_id}/export.parquet",
+    summary="Een tabel als Parquet voor BI-tools",
+    description="Dezelfde parameters en rijen als export.csv, met de kolomnamen van de JSON-API.",
+)
+def table_export_parquet(
+    table_id: str, request: Request, user: CurrentUser, queries: Queries
+) -> Response:
+    data = _table_data(table_id, request, user, queries)
+    _audit_table(request, user, data, "exporteren")
+    rows = [[row[c] for c in data.columns] for row in data.rows]
+    return Response(
+        typed_parquet(data.columns, rows),
+        media_type=PARQUET_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{data.table.id}.parquet"'},
     )
 
 

@@ -164,6 +164,7 @@ def _panel(
         "protection": _protection_note(queries, request) if is_protected(metric, user) else None,
         "export_url": f"/api/metrics/{metric.id}/export.csv?{urlencode(query)}",
         "xlsx_url": f"/api/metrics/{metric.id}/export.xlsx?{urlencode(query)}",
+        "parquet_url": f"/api/metrics/{metric.id}/export.parquet?{urlencode(query)}",
         "api_url": f"/api/metrics/{metric.id}/data?{urlencode(query)}",
     }
 
