@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from collections.abc import Mapping
 
 import pytest
@@ -436,23 +435,23 @@ def test_average_needs_its_count_shown() -> None:
 # Size
 
 
-def test_ten_thousand_cells_stay_fast() -> None:
-    """Worst case for the audit: a 100 x 100 table full of small counts, with margins."""
+def test_a_hundred_by_hundred_table_of_small_counts_is_protected_whole() -> None:
+    """Worst case for the audit: a 100 x 100 table full of small counts, with margins, and a
+    series of 10,000 days. Its speed is measured by benchmarks/disclosure.py, not here."""
     pattern = [0, 3, 7, 12, 1, 25, 2, 9, 40, 5, 15]
     counts: dict[Key, int] = {}
     for r in range(100):
         for c in range(100):
             counts[(r, c)] = pattern[(r * 7 + c * 3) % len(pattern)]
-    started = time.perf_counter()
     table = protect_counts(counts, dimensions=["wijk", "maand"])
-    elapsed = time.perf_counter() - started
     assert len(table.cells) == 101 * 101
     assert not table.withheld
-    assert elapsed < 10, elapsed
+    assert all(
+        c.shown is None or (c.shown >= 10 and c.shown % 5 == 0) for c in table.cells.values()
+    )
     series: dict[Key, int] = {(i,): pattern[i % len(pattern)] for i in range(10_000)}
-    started = time.perf_counter()
-    protect_counts(series, dimensions=["dag"])
-    assert time.perf_counter() - started < 5
+    protected = protect_counts(series, dimensions=["dag"])
+    assert len(protected.cells) == 10_001 and not protected.withheld
 
 
 def test_order_of_levels_is_kept() -> None:
