@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from tests.support.demo import koers, make_demo
+from tests.support.demo import koers
 
 from koers.reports.council.build import make_report
 from koers.reports.council.document import Figure, ReportDocument
@@ -24,15 +24,14 @@ from koers.web.app import create_app
 
 pytestmark = pytest.mark.slow
 
-DEMO_ARGS = ["--packs", "meldingen,weer,bevolking", "--years", "2", "--seed", "7",
-             "--until", "31-12-2025"]  # fmt: skip
 DUIVEN = "GM0226"
 PERIOD = "2025-Q3"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("rapport") / "demo", DEMO_ARGS)
+def demo(report_demo: Path) -> Path:
+    """The session's report demo (tests/reports/conftest.py)."""
+    return report_demo
 
 
 def _report(demo: Path, out: Path, *extra: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from tests.support.demo import koers, make_demo, query_service
+from tests.support.demo import koers, query_service
 
 from koers.reports.council.build import make_report
 from koers.reports.council.document import Figure, ReportDocument, Table
@@ -24,8 +24,6 @@ from koers.web.app import create_app
 
 pytestmark = pytest.mark.slow
 
-DEMO_ARGS = ["--packs", "sociaal_domein,bevolking,financien", "--years", "2", "--seed", "7",
-             "--until", "31-12-2025"]  # fmt: skip
 DUIVEN = "GM0226"
 PERIOD = "2025-Q3"
 SECTIONS = ("Cliënten per productcategorie", "Cliënten per leeftijdsgroep", "Voorzieningen",
@@ -33,8 +31,9 @@ SECTIONS = ("Cliënten per productcategorie", "Cliënten per leeftijdsgroep", "V
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("sociaal") / "demo", DEMO_ARGS)
+def demo(report_demo: Path) -> Path:
+    """The session's report demo (tests/reports/conftest.py)."""
+    return report_demo
 
 
 def _report(demo: Path, out: Path, *extra: str) -> None:
