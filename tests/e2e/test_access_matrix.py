@@ -265,7 +265,7 @@ def test_a_beheerder_of_one_gemeente_sees_only_its_sources(
     assert page.status_code == 200
     assert "meldingen_gm0226" in page.text and "meldingen_gm0293" not in page.text
     other = client.get("/beheer", params={"bron": "meldingen_gm0293"})
-    assert other.status_code == 400 and "onbekende bron" in other.text
+    assert other.status_code == 400 and "Onbekende bron" in other.text
     download = client.get("/beheer/quarantaine.csv")
     assert download.status_code == 200 and "meldingen_gm0293" not in download.text
     refused = client.get("/beheer/quarantaine.csv", params={"bron": "meldingen_gm0293"})

@@ -92,7 +92,7 @@ def test_quarantine_filters_by_source(client: TestClient, demo_project: Path) ->
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"bron": "meldingen_elders"}, "onbekende bron &#39;meldingen_elders&#39;"),
+        ({"bron": "meldingen_elders"}, "Onbekende bron &#39;meldingen_elders&#39;"),
         ({"pagina": "twee"}, "&#39;pagina&#39; moet een geheel getal"),
     ],
 )

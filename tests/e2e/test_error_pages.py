@@ -63,3 +63,11 @@ def test_a_page_of_the_app_that_finds_nothing_keeps_its_own_message(client: Test
     assert answer.status_code == 404
     assert _title(answer.text).startswith("Pagina niet gevonden")
     assert "Dit dashboard bestaat niet." in answer.text
+
+
+def test_a_refused_question_reads_as_a_sentence_on_the_page(client: TestClient) -> None:
+    answer = client.get("/meldingen/pieken", params={"gemeente": "GM9999"})
+    assert answer.status_code == 400
+    assert "<p>Onbekende gemeente &#39;GM9999&#39;</p>" in answer.text
+    api = client.get("/api/metrics/meldingen_ontvangen/data", params={"gemeente": "GM9999"})
+    assert api.status_code == 400 and api.json()["detail"].startswith("onbekende gemeente")

@@ -59,7 +59,7 @@ def test_choosing_gemeente_and_category_shows_intervals_per_wijk(client: TestCli
 
 def test_unknown_gemeente_is_a_clear_error(client: TestClient) -> None:
     answer = client.get("/meldingen/pieken", params={"gemeente": "GM9999"})
-    assert answer.status_code == 400 and "onbekende gemeente" in answer.text
+    assert answer.status_code == 400 and "Onbekende gemeente" in answer.text
 
 
 def test_the_weekly_chart_has_a_table_with_its_numbers(client: TestClient) -> None:
