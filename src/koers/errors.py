@@ -53,3 +53,7 @@ class LoginRequired(AccessDenied):
 
 class QueryError(KoersError):
     """A metric request is malformed (unknown dimension, bad date)."""
+
+
+class NotFound(QueryError):
+    """What was asked for does not exist (an unknown metric or table id): HTTP 404, not 400."""

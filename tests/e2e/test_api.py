@@ -81,7 +81,7 @@ def test_filter_by_dimension_value(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("url", "status", "message"),
     [
-        ("/api/metrics/bestaat_niet/data", 400, "onbekende metriek"),
+        ("/api/metrics/bestaat_niet/data", 404, "onbekende metriek"),
         (
             "/api/metrics/meldingen_open/data?by=month,postcode",
             400,

@@ -71,3 +71,19 @@ def test_a_refused_question_reads_as_a_sentence_on_the_page(client: TestClient) 
     assert "<p>Onbekende gemeente &#39;GM9999&#39;</p>" in answer.text
     api = client.get("/api/metrics/meldingen_ontvangen/data", params={"gemeente": "GM9999"})
     assert api.status_code == 400 and api.json()["detail"].startswith("onbekende gemeente")
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/api/metrics/bestaat_niet", "onbekende metriek 'bestaat_niet'"),
+        ("/api/metrics/bestaat_niet/data", "onbekende metriek 'bestaat_niet'"),
+        ("/api/metrics/bestaat_niet/export.parquet", "onbekende metriek 'bestaat_niet'"),
+        ("/api/tabellen/bestaat_niet", "onbekende tabel 'bestaat_niet'"),
+        ("/api/tabellen/bestaat_niet/export.csv", "onbekende tabel 'bestaat_niet'"),
+    ],
+)
+def test_an_unknown_metric_or_table_is_not_found(client: TestClient, path: str, words: str) -> None:
+    answer = client.get(path)
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": words}

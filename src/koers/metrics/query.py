@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from koers.config import Project
 from koers.engine import Warehouse, sql_strings
-from koers.errors import AccessDenied, QueryError
+from koers.errors import AccessDenied, NotFound, QueryError
 from koers.metrics import publication
 from koers.metrics.definitions import Dimension, Metric, MetricKind, Table
 from koers.metrics.request import Grain, MetricRequest
@@ -62,7 +62,7 @@ class QueryService:
     def metric(self, user: Principal, metric_id: str) -> Metric:
         metric = self.packs.metrics.get(metric_id)
         if metric is None:
-            raise QueryError(f"onbekende metriek '{metric_id}'")
+            raise NotFound(f"onbekende metriek '{metric_id}'")
         if not user.may_see_level(metric.privacy):
             raise AccessDenied(f"geen toegang tot metriek '{metric_id}' ({metric.privacy})")
         return metric
@@ -231,7 +231,7 @@ class QueryService:
     def table(self, user: Principal, table_id: str) -> Table:
         table = self.packs.tables.get(table_id)
         if table is None:
-            raise QueryError(f"onbekende tabel '{table_id}'")
+            raise NotFound(f"onbekende tabel '{table_id}'")
         if not user.may_see_level(table.privacy):
             raise AccessDenied(f"geen toegang tot tabel '{table_id}' ({table.privacy})")
         return table

@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from koers.errors import AccessDenied, KoersError, LoginRequired, QueryError
+from koers.errors import AccessDenied, KoersError, LoginRequired, NotFound, QueryError
 from koers.web.rendering import render
 from koers.web.routers.login import LOGIN_PATH
 
@@ -52,12 +52,24 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+# The most specific class first: NotFound is a QueryError, LoginRequired an AccessDenied.
+STATUSES: tuple[tuple[type[KoersError], int], ...] = (
+    (AccessDenied, 403),
+    (NotFound, 404),
+    (QueryError, 400),
+)
+
+
+def _status(exc: KoersError) -> int:
+    return next((status for kind, status in STATUSES if isinstance(exc, kind)), 500)
+
+
 async def _koers_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KoersError)
     if isinstance(exc, LoginRequired) and not _is_api(request):
         target = urlencode({"volgende": request.url.path})
         return RedirectResponse(f"{LOGIN_PATH}?{target}", status_code=303)
-    status = 403 if isinstance(exc, AccessDenied) else 400 if isinstance(exc, QueryError) else 500
+    status = _status(exc)
     if _is_api(request):
         return JSONResponse({"detail": exc.message}, status_code=status)
     return _error_page(request, exc.message, status)
