@@ -22,6 +22,7 @@ from koers.web.params import RESERVED, parse_date, request_from_params, split_li
 
 router = APIRouter(prefix="/api", tags=["api"])
 
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 
@@ -94,11 +95,7 @@ def metric_export(
     metric_id: str, request: Request, user: CurrentUser, queries: Queries
 ) -> Response:
     headers, rows = _export_table(metric_id, request, user, queries)
-    return Response(
-        dutch_csv(headers, rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{metric_id}.csv"'},
-    )
+    return _download(dutch_csv(headers, rows), CSV_MEDIA_TYPE, f"{metric_id}.csv")
 
 
 @router.get(
@@ -111,10 +108,8 @@ def metric_export_xlsx(
 ) -> Response:
     headers, rows = _export_table(metric_id, request, user, queries)
     title = queries.metric(user, metric_id).title
-    return Response(
-        dutch_xlsx(headers, rows, sheet_title=title),
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{metric_id}.xlsx"'},
+    return _download(
+        dutch_xlsx(headers, rows, sheet_title=title), XLSX_MEDIA_TYPE, f"{metric_id}.xlsx"
     )
 
 
@@ -131,10 +126,17 @@ def metric_export_parquet(
 ) -> Response:
     data, rows = _export_rows(metric_id, request, user, queries)
     known = {c: "VARCHAR" for c in data.columns} | {"period": "DATE", "value": "DOUBLE"}
+    return _download(
+        typed_parquet(data.columns, rows, known), PARQUET_MEDIA_TYPE, f"{metric_id}.parquet"
+    )
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    """A file the browser saves under ``filename`` instead of showing it."""
     return Response(
-        typed_parquet(data.columns, rows, known),
-        media_type=PARQUET_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{metric_id}.parquet"'},
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -239,11 +241,8 @@ def table_export(table_id: str, request: Request, user: CurrentUser, queries: Qu
         ]
         for row in data.rows
     ]
-    return Response(
-        dutch_csv([titles[c] for c in data.columns], rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{data.table.id}.csv"'},
-    )
+    content = dutch_csv([titles[c] for c in data.columns], rows)
+    return _download(content, CSV_MEDIA_TYPE, f"{data.table.id}.csv")
 
 
 @router.get(
@@ -257,10 +256,8 @@ def table_export_parquet(
     data = _table_data(table_id, request, user, queries)
     _audit_table(request, user, data, "exporteren")
     rows = [[row[c] for c in data.columns] for row in data.rows]
-    return Response(
-        typed_parquet(data.columns, rows),
-        media_type=PARQUET_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{data.table.id}.parquet"'},
+    return _download(
+        typed_parquet(data.columns, rows), PARQUET_MEDIA_TYPE, f"{data.table.id}.parquet"
     )
 
 
