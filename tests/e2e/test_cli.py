@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,33 @@ def test_init_then_run_loads_a_dropped_export(tmp_path: Path) -> None:
     assert "geen geldige datum" in check.stdout
     second = koers("run", "--project", str(project), cwd=tmp_path)
     assert "0 bestand(en) geladen" in second.stdout and "ongewijzigd" in second.stdout
+
+
+def test_run_while_the_warehouse_is_held_names_the_process_and_what_to_do(
+    tmp_path: Path,
+) -> None:
+    """A DuckDB file has one writer: with 'koers serve' holding it, 'koers run' must say so in
+    Dutch, with the process id, instead of passing on DuckDB's English lock message."""
+    assert koers("init", "gemeente", cwd=tmp_path).returncode == 0
+    project = tmp_path / "gemeente"
+    assert koers("run", cwd=project).returncode == 0
+    warehouse = next((project / "warehouse").glob("*.duckdb"))
+    holder = subprocess.Popen(  # what 'koers serve' does: the file open read-only
+        [sys.executable, "-c",
+         f"import duckdb, sys, time; c = duckdb.connect({str(warehouse)!r}, read_only=True); "
+         "print('open', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        result = koers("run", cwd=project)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 2
+    assert f"in gebruik door een ander proces (PID {holder.pid})" in result.stderr
+    assert "meestal 'koers serve'" in result.stderr and "Conflicting lock" not in result.stderr
+    assert koers("run", cwd=project).returncode == 0  # released: the next run works
 
 
 @pytest.mark.parametrize(

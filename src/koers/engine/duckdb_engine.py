@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -56,6 +57,25 @@ class DuckDBProcessor(Processor):
         self.con.unregister(name)
 
 
+# DuckDB's text when another process holds the file, e.g. "... Conflicting lock is held in
+# /usr/bin/python3 (PID 1234) ..."; only one process may write a DuckDB file.
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
+
+
+def _open_failed(path: Path | None, exc: duckdb.Error) -> str:
+    """One Dutch line; a file held by another process (usually 'koers serve') says what to do."""
+    held = _LOCK_HOLDER.search(str(exc))
+    if held is None:
+        return f"{path}: DuckDB-bestand niet te openen ({first_line(exc)})"
+    return (
+        f"{path}: het warehouse is in gebruik door een ander proces (PID {held['pid']}), "
+        "meestal 'koers serve' of een tweede 'koers run'. Een DuckDB-bestand kan maar door één "
+        "proces tegelijk worden bijgewerkt: stop dat proces, draai opnieuw en start de server "
+        "daarna weer. Voor een gedeelde opzet met meerdere gebruikers is PostgreSQL bedoeld "
+        "(zie docs/architecture.md)."
+    )
+
+
 class DuckDBWarehouse(Warehouse):
     capabilities = CAPABILITIES
 
@@ -70,9 +90,7 @@ class DuckDBWarehouse(Warehouse):
         try:
             self._con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only)
         except duckdb.Error as exc:
-            raise EngineError(
-                f"{path}: DuckDB-bestand niet te openen ({first_line(exc)})"
-            ) from None
+            raise EngineError(_open_failed(path, exc)) from None
         # Koers shows its own progress; DuckDB's bar would write into the CLI's output.
         self._con.execute("SET enable_progress_bar = false")
         self._lock = threading.RLock()
